@@ -1,0 +1,77 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class CalendarYear(models.Model):
+    """A year whose official schedule has been entered by hand.
+
+    chinesecalendar ships the State Council's schedules up to the year it was released for;
+    for a later year ops enter the published schedule as CalendarDay rows and mark the year
+    complete here. The calendar refuses to answer for a year that is neither.
+    """
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    complete = models.BooleanField(
+        _("schedule complete"),
+        default=False,
+        help_text=_("Tick once every holiday and swapped working day of the year is entered."),
+    )
+    note = models.CharField(_("source of the schedule"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+        ordering = ["year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An override of one day: a public holiday or a swapped working day (调休)."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'workday' if self.is_workday else 'holiday'} {self.name}"
+
+
+class StatusHistory(models.Model):
+    """One move of a state machine: who, when, from, to, why.
+
+    Concrete subclasses add the foreign key to their subject and name it in SUBJECT_FIELD.
+    """
+
+    SUBJECT_FIELD = "subject"
+
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField(_("actor"), max_length=150, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
+    from_status = models.CharField(_("from"), max_length=40, blank=True)
+    to_status = models.CharField(_("to"), max_length=40)
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["at", "id"]
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor_label:
+            return self.actor_label
+        return str(self.actor) if self.actor_id else str(_("system"))

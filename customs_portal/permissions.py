@@ -1,0 +1,46 @@
+"""Who may see what, for views: traders only ever reach their own enterprise's data."""
+
+from django.contrib.auth.mixins import AccessMixin
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+
+STAFF_ROLES = {
+    "reviewer": "customs reviewer",
+    "risk_officer": "risk officer",
+    "ops": "ops",
+}
+
+
+class EnterpriseMemberRequiredMixin(AccessMixin):
+    """A signed-in trader of an enterprise that customs has approved.
+
+    ``self.enterprise`` is then the user's enterprise; selectors take it, never an id from
+    the URL alone.
+    """
+
+    require_admin = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        enterprise = getattr(request.user, "enterprise", None)
+        if enterprise is None:
+            raise PermissionDenied
+        if not enterprise.is_approved:
+            return redirect("registration:status")
+        if self.require_admin and not request.user.is_enterprise_admin:
+            raise PermissionDenied
+        self.enterprise = enterprise
+        return super().dispatch(request, *args, **kwargs)
+
+
+class EnterpriseAdminRequiredMixin(EnterpriseMemberRequiredMixin):
+    require_admin = True
+
+
+def user_has_staff_role(user, role: str) -> bool:
+    if not (user.is_authenticated and user.is_staff):
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name=STAFF_ROLES[role]).exists()

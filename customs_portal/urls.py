@@ -1,0 +1,47 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+from django_otp.admin import OTPAdminSite
+from drf_spectacular.views import SpectacularAPIView
+
+from . import views
+
+# Every staff user signs in to /admin/ with a second factor (TOTP).
+if not getattr(settings, "ADMIN_WITHOUT_OTP", False):
+    admin.site.__class__ = OTPAdminSite
+admin.site.site_header = admin.site.site_title = "Customs Portal"
+
+api_patterns = [
+    path("", include("registration.api_urls")),
+    path("", include("authorization.api_urls")),
+    path("", include("declarations.api_urls")),
+    path("", include("declarations.summaries.api_urls")),
+    path("", include("reminders.api_urls")),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+]
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(
+            template_name="registration/login.html", redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("registration/", include("registration.urls")),
+    path("account/", include("registration.account_urls")),
+    path("cooperation/", include("registration.cooperation.urls")),
+    path("authorizations/", include("authorization.urls")),
+    path("declarations/", include("declarations.urls")),
+    path("summaries/", include("declarations.summaries.urls")),
+    path("reminders/", include("reminders.urls")),
+    path("api/v1/", include(api_patterns)),
+    path("admin/", admin.site.urls),
+]
