@@ -1,0 +1,329 @@
+"""Customs screens for registrations: the review queue, a review page per enterprise (details,
+the uploaded scans inline, history, decision), enterprises, users and API keys.
+
+The admin site itself requires a verified TOTP device (customs_portal/urls.py). The scans
+are never public media: they are streamed by ``document_view`` to staff who may view
+enterprises.
+"""
+
+import filetype
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from rest_framework_api_key.admin import APIKeyModelAdmin
+
+from customs_portal.errors import ApplicationError
+
+from . import review
+from .models import Enterprise, EnterpriseAPIKey, EnterpriseHistory, EnterpriseStatus, User
+
+QUEUE_PAGE_SIZE = 50
+DOCUMENT_FIELDS = {
+    "licence": "licence_file",
+    "tax": "tax_certificate_file",
+    "new_licence": "pending_licence",  # the fresh scan for a requested company-name change
+}
+
+# Texts of the review templates (templates/admin/registration/...), kept here so that the
+# registration catalogue, which covers this module, translates them.
+REVIEW_LABELS = {
+    "queue_empty": _("No registration is waiting for review."),
+    "waiting_since": _("Waiting since"),
+    "company": _("Company"),
+    "uscc": _("USCC"),
+    "roles": _("Roles"),
+    "contact": _("Contact"),
+    "review": _("Review"),
+    "all_enterprises": _("All enterprises"),
+    "queue": _("Review queue"),
+    "details": _("Registration details"),
+    "documents": _("Uploaded documents"),
+    "no_documents": _("No documents were uploaded."),
+    "missing_document": _("The file is missing from storage."),
+    "open_document": _("Open in a new tab"),
+    "history": _("History"),
+    "no_history": _("No history yet."),
+    "when": _("When"),
+    "who": _("Who"),
+    "from": _("From"),
+    "to": _("To"),
+    "why": _("Reason"),
+    "decision": _("Decision"),
+    "approve": _("Approve and assign a customs registration code"),
+    "reject": _("Reject"),
+    "corrections": _("Ask for corrections"),
+    "not_pending": _("This registration is not awaiting review; no decision can be taken."),
+    "read_only": _("You may view this registration but not decide on it."),
+    "submit": _("Record the decision"),
+    "name_change": _("Requested new company name"),
+}
+
+
+class ReviewDecisionForm(forms.Form):
+    DECISIONS = {
+        "approve": review.enterprise_approve,
+        "reject": review.enterprise_reject,
+        "corrections": review.enterprise_request_corrections,
+    }
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", _("Approve")),
+            ("reject", _("Reject")),
+            ("corrections", _("Ask for corrections")),
+        ],
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to reject or ask for corrections; the enterprise reads it)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+    )
+
+
+class EnterpriseHistoryInline(admin.TabularInline):
+    model = EnterpriseHistory
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor_display", "from_status", "to_status", "reason"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+
+@admin.register(Enterprise)
+class EnterpriseAdmin(admin.ModelAdmin):
+    list_display = ["name", "uscc", "customs_code", "status", "roles_display", "submitted_at", "review_link"]
+    list_filter = ["status", "credit_rating", "pilot_zone", "is_broker", "is_ecommerce", "is_platform"]
+    search_fields = ["name", "uscc", "customs_code", "contact_name", "contact_email"]
+    ordering = ["name"]
+    inlines = [EnterpriseHistoryInline]
+    # The enterprise record changes only through services (review decisions, the trader's own
+    # profile pages, import_enterprises), so that every change is checked and logged.
+    readonly_fields = [
+        "name",
+        "uscc",
+        "customs_code",
+        "status",
+        "address",
+        "legal_representative",
+        "contact_name",
+        "contact_phone",
+        "contact_email",
+        "roles_display",
+        "pilot_zone",
+        "credit_rating",
+        "documents",
+        "pending_name",
+        "review_note",
+        "created_at",
+        "submitted_at",
+        "approved_at",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("roles"))
+    def roles_display(self, obj):
+        return obj.get_roles_display()
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj):
+        if obj.status != EnterpriseStatus.PENDING_REVIEW:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:registration_enterprise_review", args=[obj.pk]), _("Review")
+        )
+
+    @admin.display(description=_("documents"))
+    def documents(self, obj):
+        links = [
+            format_html('<a href="{}" target="_blank">{}</a>', url, label)
+            for label, url in _document_urls(obj)
+        ]
+        return format_html(" · ".join(["{}"] * len(links)), *links) if links else "—"
+
+    # --- custom pages ---------------------------------------------------------------------
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("queue/", view(self.queue_view), name="registration_enterprise_queue"),
+            path("<int:pk>/review/", view(self.review_view), name="registration_enterprise_review"),
+            path(
+                "<int:pk>/document/<str:kind>/",
+                view(xframe_options_sameorigin(self.document_view)),
+                name="registration_enterprise_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def queue_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Registrations awaiting review"),
+            "page_obj": Paginator(review.review_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page")),
+            "labels": REVIEW_LABELS,
+        }
+        return TemplateResponse(request, "admin/registration/enterprise/review_queue.html", context)
+
+    def review_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        enterprise = get_object_or_404(Enterprise, pk=pk)
+        can_decide = self.has_change_permission(request, enterprise)
+        form = ReviewDecisionForm(request.POST or None)
+        if request.method == "POST":
+            if not can_decide:
+                raise PermissionDenied
+            if form.is_valid():
+                decide = ReviewDecisionForm.DECISIONS[form.cleaned_data["decision"]]
+                kwargs = {"enterprise": enterprise, "reviewer": request.user}
+                if form.cleaned_data["decision"] != "approve":
+                    kwargs["reason"] = form.cleaned_data["reason"]
+                try:
+                    done = decide(**kwargs)
+                except ApplicationError as exc:
+                    if exc.field == "reason":
+                        form.add_error("reason", str(exc))
+                    else:
+                        self.message_user(request, str(exc), level=messages.ERROR)
+                        return HttpResponseRedirect(request.path)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(name)s: %(status)s.") % {"name": done.name, "status": done.get_status_display()},
+                        level=messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:registration_enterprise_queue"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Review: %(name)s") % {"name": enterprise.name},
+            "enterprise": enterprise,
+            "documents": _document_urls(enterprise, with_type=True),
+            "history": _history(enterprise),
+            "fields": {f.name: f.verbose_name for f in Enterprise._meta.fields},
+            "form": form,
+            "can_decide": can_decide and enterprise.status == EnterpriseStatus.PENDING_REVIEW,
+            "labels": REVIEW_LABELS,
+        }
+        return TemplateResponse(request, "admin/registration/enterprise/review.html", context)
+
+    def document_view(self, request, pk: int, kind: str):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        enterprise = get_object_or_404(Enterprise, pk=pk)
+        field = DOCUMENT_FIELDS.get(kind)
+        document = getattr(enterprise, field, None) if field else None
+        if not document:
+            raise Http404
+        try:
+            handle = document.open("rb")
+        except FileNotFoundError:
+            raise Http404 from None
+        content_type = _sniffed_type(handle) or "application/octet-stream"
+        response = FileResponse(handle, content_type=content_type)
+        response["Content-Disposition"] = "inline"
+        response["X-Content-Type-Options"] = "nosniff"
+        response["Cache-Control"] = "private, no-store"
+        return response
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "queue_url": reverse("admin:registration_enterprise_queue"),
+            "queue_label": REVIEW_LABELS["queue"],
+        }
+        return super().changelist_view(request, extra_context)
+
+
+def _history(enterprise):
+    entries = list(enterprise.history.select_related("actor"))
+    labels = dict(EnterpriseStatus.choices)
+    for entry in entries:
+        entry.from_label = labels.get(entry.from_status, entry.from_status or "—")
+        entry.to_label = labels.get(entry.to_status, entry.to_status)
+    return entries
+
+
+def _sniffed_type(handle) -> str | None:
+    """The served type comes from the content (uploads were sniffed too), never from the name."""
+    head = handle.read(8192)
+    handle.seek(0)
+    kind = filetype.guess(head)
+    return kind.mime if kind and kind.mime in {"application/pdf", "image/jpeg", "image/png"} else None
+
+
+def _document_urls(enterprise, *, with_type: bool = False):
+    labels = {
+        "licence": _("Business licence"),
+        "tax": _("Tax registration certificate"),
+        "new_licence": _("Business licence for the new company name"),
+    }
+    out = []
+    for kind, field in DOCUMENT_FIELDS.items():
+        document = getattr(enterprise, field, None)
+        if not document:
+            continue
+        url = reverse("admin:registration_enterprise_document", args=[enterprise.pk, kind])
+        if with_type:
+            try:
+                with document.open("rb") as handle:
+                    mime = _sniffed_type(handle) or ""
+            except FileNotFoundError:
+                mime = "missing"
+            out.append(
+                {"label": labels[kind], "url": url, "mime": mime, "is_image": mime.startswith("image/")}
+            )
+        else:
+            out.append((labels[kind], url))
+    return out
+
+
+@admin.register(User)
+class PortalUserAdmin(UserAdmin):
+    list_display = ["username", "email", "enterprise", "is_enterprise_admin", "is_staff", "is_active"]
+    list_filter = ["is_staff", "is_enterprise_admin", "is_active", "groups"]
+    list_select_related = ["enterprise"]
+    search_fields = ["username", "email", "enterprise__name", "enterprise__customs_code"]
+    raw_id_fields = ["enterprise"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (_("Enterprise"), {"fields": ["enterprise", "is_enterprise_admin", "phone"]}),
+    ]
+
+
+@admin.register(EnterpriseAPIKey)
+class EnterpriseAPIKeyAdmin(APIKeyModelAdmin):
+    list_display = ["prefix", "name", "enterprise", "created", "revoked"]
+    list_select_related = ["enterprise"]
+    search_fields = ["name", "prefix", "enterprise__name", "enterprise__customs_code"]
+    raw_id_fields = ["enterprise", "created_by"]
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        # the same rule as api_key_create: only an approved enterprise has API keys
+        if db_field.name == "enterprise":
+            kwargs["queryset"] = Enterprise.objects.approved()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

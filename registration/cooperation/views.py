@@ -1,0 +1,180 @@
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from customs_portal.errors import ApplicationError
+from customs_portal.permissions import EnterpriseMemberRequiredMixin
+
+from . import selectors, services
+from .forms import AnnualReportForm, MessageForm, QuestionForm
+from .glance import enterprise_glance
+from .models import AnnualReportStatus, QuestionAttachment, QuestionStatus
+
+
+class EnterpriseInfoView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        enterprise = self.enterprise
+        context = {
+            "enterprise": enterprise,
+            "members": enterprise.users.filter(is_active=True).order_by("username"),
+            "reports": selectors.annual_reports(enterprise=enterprise),
+            "report_year": services.annual_report_year(),
+            **enterprise_glance(enterprise=enterprise, user=request.user),
+        }
+        return render(request, "cooperation/enterprise_info.html", context)
+
+
+class AnnualReportView(EnterpriseMemberRequiredMixin, View):
+    template_name = "cooperation/annual_report.html"
+
+    def _context(self, form=None):
+        year = services.annual_report_year()
+        report = selectors.annual_report_for(enterprise=self.enterprise, year=year)
+        editable = report is None or report.status == AnnualReportStatus.RETURNED
+        if form is None and editable:
+            initial = {
+                "contact_name": self.enterprise.contact_name,
+                "contact_phone": self.enterprise.contact_phone,
+                "contact_email": self.enterprise.contact_email,
+            }
+            form = AnnualReportForm(instance=report, initial=None if report else initial)
+        return {"year": year, "report": report, "form": form if editable else None}
+
+    def get(self, request):
+        return render(request, self.template_name, self._context())
+
+    def post(self, request):
+        ctx = self._context()
+        if ctx["form"] is None:
+            messages.error(request, _("The annual report for this year has already been submitted."))
+            return redirect("cooperation:annual_report")
+        form = AnnualReportForm(request.POST, instance=ctx["report"])
+        if form.is_valid():
+            try:
+                services.annual_report_submit(
+                    enterprise=self.enterprise,
+                    actor=request.user,
+                    data=form.cleaned_data,
+                    declared_true=form.cleaned_data["declared_true"],
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("Your annual report was submitted to customs."))
+                return redirect("cooperation:annual_report")
+        return render(request, self.template_name, self._context(form), status=400)
+
+
+class NoticeListView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        notices = selectors.notices_for(enterprise=self.enterprise, user=request.user)
+        page = Paginator(notices, 20).get_page(request.GET.get("page"))
+        return render(request, "cooperation/notice_list.html", {"page_obj": page})
+
+
+class NoticeDetailView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request, pk):
+        notice = selectors.notice_get(enterprise=self.enterprise, user=request.user, pk=pk)
+        services.policy_notice_mark_read(notice=notice, user=request.user)
+        return render(request, "cooperation/notice_detail.html", {"notice": notice})
+
+
+class QuestionListView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        page = Paginator(selectors.questions_for(enterprise=self.enterprise), 20).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "cooperation/question_list.html", {"page_obj": page})
+
+
+class QuestionCreateView(EnterpriseMemberRequiredMixin, View):
+    template_name = "cooperation/question_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": QuestionForm()})
+
+    def post(self, request):
+        form = QuestionForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                question = services.question_ask(
+                    enterprise=self.enterprise,
+                    actor=request.user,
+                    category=form.cleaned_data["category"],
+                    subject=form.cleaned_data["subject"],
+                    text=form.cleaned_data["text"],
+                    files=form.cleaned_data["attachments"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your question was sent to customs."))
+                return redirect("cooperation:question_detail", pk=question.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class QuestionDetailView(EnterpriseMemberRequiredMixin, View):
+    template_name = "cooperation/question_detail.html"
+
+    def get(self, request, pk, form=None, status=200):
+        question = selectors.question_get(enterprise=self.enterprise, pk=pk)
+        can_write = question.status != QuestionStatus.CLOSED
+        return render(
+            request,
+            self.template_name,
+            {"question": question, "form": (form or MessageForm()) if can_write else None},
+            status=status,
+        )
+
+    def post(self, request, pk):
+        question = selectors.question_get(enterprise=self.enterprise, pk=pk)
+        if request.POST.get("action") == "close":
+            try:
+                services.question_close(question=question, actor=request.user)
+            except ApplicationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("The question is closed."))
+            return redirect("cooperation:question_detail", pk=pk)
+        form = MessageForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.question_follow_up(
+                    question=question,
+                    actor=request.user,
+                    text=form.cleaned_data["text"],
+                    files=form.cleaned_data["attachments"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your message was sent to customs."))
+                return redirect("cooperation:question_detail", pk=pk)
+        return self.get(request, pk, form=form, status=400)
+
+
+def attachment_download(request, pk):
+    """A question's attachment: for the asking enterprise's users, or verified customs staff."""
+    attachment = get_object_or_404(QuestionAttachment.objects.select_related("message__question"), pk=pk)
+    user = request.user
+    if not user.is_authenticated:
+        return redirect(f"/accounts/login/?next={request.path}")
+    is_owner = (
+        user.enterprise_id is not None and user.enterprise_id == attachment.message.question.enterprise_id
+    )
+    is_staff = user.is_staff and getattr(user, "is_verified", lambda: False)()
+    if not (is_owner or is_staff):
+        raise Http404
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+class ClearanceErrorsView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        page = Paginator(selectors.clearance_errors(enterprise=self.enterprise), 25).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "cooperation/clearance_errors.html", {"page_obj": page, "now": timezone.now()})

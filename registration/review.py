@@ -1,0 +1,296 @@
+"""Customs review of registrations, and the staff roles that do it.
+
+Every decision goes through ``customs_portal.fsm.run_transition``: the enterprise row is
+locked, the move is checked on the fresh row (so of two reviewers acting at once the second
+gets a clear error instead of overwriting the first), and one history row records who, when,
+from, to and why. The enterprise is told by e-mail (and an in-portal notice) once the
+decision commits.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from customs_portal.errors import ApplicationError
+from customs_portal.fsm import run_transition
+from customs_portal.permissions import STAFF_ROLES, user_has_staff_role
+
+from .models import Enterprise, EnterpriseHistory, EnterpriseStatus
+from .signals import enterprise_name_changed
+
+# --- staff roles ------------------------------------------------------------------------------
+# What each role may do in the admin screens, for this app (other apps add their own
+# permissions to the same groups). (app_label, model, actions)
+STAFF_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    "reviewer": [
+        ("registration", "enterprise", ("view", "change")),
+        ("registration", "enterprisehistory", ("view",)),
+        ("registration", "user", ("view",)),
+    ],
+    "risk_officer": [
+        ("registration", "enterprise", ("view",)),
+        ("registration", "enterprisehistory", ("view",)),
+    ],
+    "ops": [
+        ("registration", "enterprise", ("view",)),
+        ("registration", "enterprisehistory", ("view",)),
+        ("registration", "user", ("view",)),
+        ("registration", "enterpriseapikey", ("view", "add", "change")),
+        ("customs_portal", "calendaryear", ("view", "add", "change")),
+        ("customs_portal", "calendarday", ("view", "add", "change", "delete")),
+    ],
+}
+
+
+def staff_groups_ensure() -> dict[str, Group]:
+    """Create the staff groups and grant this app's permissions; safe to run any number of times.
+
+    Permissions are only added, never removed, so that other apps' grants survive.
+    """
+    groups = {}
+    for role, group_name in STAFF_ROLES.items():
+        group, _created = Group.objects.get_or_create(name=group_name)
+        query = Q(pk__in=[])
+        for app_label, model, actions in STAFF_PERMISSIONS.get(role, []):
+            query |= Q(
+                content_type__app_label=app_label,
+                codename__in=[f"{action}_{model}" for action in actions],
+            )
+        group.permissions.add(*Permission.objects.filter(query))
+        groups[role] = group
+    return groups
+
+
+# --- the review queue -------------------------------------------------------------------------
+def review_queue():
+    """Registrations waiting for customs, oldest submission first."""
+    return (
+        Enterprise.objects.filter(status=EnterpriseStatus.PENDING_REVIEW)
+        .annotate(waiting_since=Coalesce("submitted_at", "created_at"))
+        .order_by("waiting_since", "pk")
+    )
+
+
+# Customs registration code (10 characters): the 4-digit code of the registering customs
+# district (3100, Shanghai) then 6 random digits; checked for uniqueness before it is assigned
+# and enforced by the column's unique constraint.
+CUSTOMS_CODE_PREFIX = "3100"
+
+
+def customs_code_generate() -> str:
+    for _attempt in range(50):
+        code = CUSTOMS_CODE_PREFIX + f"{secrets.randbelow(10**6):06d}"
+        if not Enterprise.objects.filter(customs_code=code).exists():
+            return code
+    raise ApplicationError("customs_code_exhausted", gettext_lazy("No free customs registration code."))
+
+
+def _reason_required(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ApplicationError(
+            "reason_required", gettext_lazy("Give a reason: the enterprise will read it."), field="reason"
+        )
+    return reason
+
+
+def _tell_enterprise(enterprise: Enterprise, *, subject: str, body: str) -> None:
+    """In-portal notice now (same transaction), e-mail to the contact and the users on commit."""
+    from reminders.services import notification_create
+
+    users = list(enterprise.users.filter(is_active=True))
+    link = reverse("registration:status")
+    notification_create(kind="registration", title=subject, body=body, link=link, users=users, email=False)
+    recipients = sorted({enterprise.contact_email, *(u.email for u in users)} - {""})
+    if recipients:
+        transaction.on_commit(
+            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
+        )
+
+
+def _pending_name_change(enterprise: Enterprise) -> str:
+    """The new company name waiting for approval, if the model supports name changes."""
+    return (getattr(enterprise, "pending_name", "") or "").strip()
+
+
+def _require_reviewer(reviewer) -> None:
+    """Only staff in the customs reviewer group (or superusers) decide registrations."""
+    if reviewer is None or not user_has_staff_role(reviewer, "reviewer"):
+        raise ApplicationError(
+            "not_a_reviewer", gettext_lazy("Only customs reviewers may decide on registrations.")
+        )
+
+
+def enterprise_approve(*, enterprise: Enterprise, reviewer) -> Enterprise:
+    """Approve a registration (or a re-review): assign a customs code if it has none, apply a
+    pending company-name change."""
+    _require_reviewer(reviewer)
+    renamed: dict = {}
+
+    def before(locked: Enterprise) -> None:
+        if not locked.customs_code:
+            locked.customs_code = customs_code_generate()
+        new_name = _pending_name_change(locked)
+        if new_name and new_name != locked.name:
+            renamed["old_name"] = locked.name
+            locked.name = new_name
+        if hasattr(locked, "pending_name"):
+            locked.pending_name = ""
+        if getattr(locked, "pending_licence", None):
+            locked.licence_file = locked.pending_licence
+            locked.pending_licence = None
+        locked.approved_at = timezone.now()
+        locked.review_note = ""
+
+    def after(locked: Enterprise) -> None:
+        if renamed:
+            enterprise_name_changed.send(
+                sender=Enterprise, enterprise=locked, old_name=renamed["old_name"], actor=reviewer
+            )
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_enterprise(
+                locked,
+                subject=_("Your enterprise registration is approved"),
+                body=_(
+                    "Customs approved the registration of %(name)s. "
+                    "Customs registration code: %(code)s. You can now use the portal."
+                )
+                % {"name": locked.name, "code": locked.customs_code},
+            )
+
+    return run_transition(
+        instance=enterprise,
+        transition="approve",
+        history_model=EnterpriseHistory,
+        actor=reviewer,
+        before=before,
+        after=after,
+    )
+
+
+def _decide_with_reason(
+    *, enterprise, reviewer, reason, transition, subject, body, clear_pending=False
+) -> Enterprise:
+    _require_reviewer(reviewer)
+    reason = _reason_required(reason)
+    context: dict = {}
+
+    def before(locked: Enterprise) -> None:
+        locked.review_note = reason
+        context["new_name"] = _pending_name_change(locked)
+
+    def after(locked: Enterprise) -> None:
+        if clear_pending:
+            # after the move: the transition's condition looks at the pending name
+            locked.pending_name = ""
+            locked.pending_licence = None
+            locked.save(update_fields=["pending_name", "pending_licence"])
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_enterprise(
+                locked,
+                subject=str(subject),
+                body=str(body) % {"name": locked.name, "reason": reason, "new_name": context["new_name"]},
+            )
+
+    return run_transition(
+        instance=enterprise,
+        transition=transition,
+        history_model=EnterpriseHistory,
+        actor=reviewer,
+        reason=reason,
+        before=before,
+        after=after,
+    )
+
+
+def _is_name_change(enterprise: Enterprise) -> bool:
+    """An approved enterprise back in review because it asked to change its company name."""
+    return bool(enterprise.customs_code and _pending_name_change(enterprise)) and hasattr(
+        enterprise, "refuse_name_change"
+    )
+
+
+def enterprise_reject(*, enterprise: Enterprise, reviewer, reason: str) -> Enterprise:
+    """Reject a registration. For a requested name change, refuse the change only: the
+    enterprise stays registered under its current name."""
+    if _is_name_change(enterprise):
+        return _decide_with_reason(
+            enterprise=enterprise,
+            reviewer=reviewer,
+            reason=reason,
+            transition="refuse_name_change",
+            clear_pending=True,
+            subject=gettext_lazy("Your change of company name was refused"),
+            body=gettext_lazy(
+                "Customs refused to change the company name of %(name)s to %(new_name)s. "
+                "Reason: %(reason)s. The enterprise stays registered under its current name."
+            ),
+        )
+    return _decide_with_reason(
+        enterprise=enterprise,
+        reviewer=reviewer,
+        reason=reason,
+        transition="reject",
+        subject=gettext_lazy("Your enterprise registration was rejected"),
+        body=gettext_lazy("Customs rejected the registration of %(name)s. Reason: %(reason)s"),
+    )
+
+
+def enterprise_request_corrections(*, enterprise: Enterprise, reviewer, reason: str) -> Enterprise:
+    return _decide_with_reason(
+        enterprise=enterprise,
+        reviewer=reviewer,
+        reason=reason,
+        transition="request_corrections",
+        subject=gettext_lazy("Customs asks you to correct your enterprise registration"),
+        body=gettext_lazy(
+            "Customs asks %(name)s to correct its registration: %(reason)s. "
+            "Sign in to the portal, correct it and submit it again."
+        ),
+    )
+
+
+# --- staff users --------------------------------------------------------------------------------
+def staff_create(*, username: str, role: str, email: str = "", password: str | None = None):
+    """A staff user in the role's group, with a confirmed TOTP device; returns (user, device).
+
+    Without ``password`` a random one is set (returned as ``user.initial_password``) so that the
+    account is never left with a guessable or empty password.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from .models import User
+
+    if role not in STAFF_ROLES:
+        raise ApplicationError(
+            "unknown_role",
+            gettext_lazy("Unknown role %(role)s; use one of: %(roles)s.")
+            % {"role": role, "roles": ", ".join(STAFF_ROLES)},
+            field="role",
+        )
+    username = (username or "").strip()
+    if not username:
+        raise ApplicationError("username_required", gettext_lazy("A username is required."), field="username")
+    password = password or secrets.token_urlsafe(12)
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise ApplicationError(
+                "username_taken",
+                gettext_lazy("A user named %(username)s already exists.") % {"username": username},
+                field="username",
+            )
+        groups = staff_groups_ensure()
+        user = User.objects.create_user(username=username, email=email, password=password, is_staff=True)
+        user.groups.add(groups[role])
+        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
+    user.initial_password = password
+    return user, device

@@ -1,0 +1,390 @@
+"""Trader pages of registration: sign up, verify, follow the application, correct it, the
+enterprise profile and its operators. Views parse input, check who asks, call one service."""
+
+import filetype
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from customs_portal.errors import ApplicationError
+
+from . import services
+from .forms import (
+    AcceptInvitationForm,
+    CorrectionForm,
+    InviteForm,
+    NameChangeForm,
+    ProfileForm,
+    SendCodeForm,
+    SignupForm,
+    VerifyForm,
+    apply_error,
+)
+from .models import Enterprise, EnterpriseStatus, User
+
+AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _client_address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def _own_enterprise(request) -> Enterprise:
+    """The signed-in trader's enterprise, whatever its status; 404 for anyone else."""
+    enterprise = getattr(request.user, "enterprise", None)
+    if enterprise is None:
+        raise Http404
+    return enterprise
+
+
+def _admin_only(request, enterprise: Enterprise) -> None:
+    if not (request.user.is_enterprise_admin and request.user.enterprise_id == enterprise.pk):
+        raise Http404
+
+
+def _approved_only(request):
+    enterprise = _own_enterprise(request)
+    if not enterprise.is_approved:
+        return None
+    return enterprise
+
+
+# --- sign-up and verification -----------------------------------------------------------------
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("registration:status" if getattr(request.user, "enterprise", None) else "home")
+    form = SignupForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.enterprise_signup(
+                name=data["name"],
+                uscc=data["uscc"],
+                address=data["address"],
+                legal_representative=data["legal_representative"],
+                contact_name=data["contact_name"],
+                contact_phone=data["contact_phone"],
+                contact_email=data["contact_email"],
+                roles=data["roles"],
+                pilot_zone=data["pilot_zone"],
+                licence_file=data["licence_file"],
+                tax_certificate_file=data["tax_certificate_file"],
+                username=data["username"],
+                password=data["password1"],
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            login(request, user, backend=AUTH_BACKEND)  # the session key rotates at login
+            try:
+                destination = services.verification_code_send(
+                    user=user, channel=data["channel"], client_address=_client_address(request)
+                )
+            except ApplicationError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(
+                    request,
+                    _("Your registration is saved. We sent a verification code to %(destination)s.")
+                    % {"destination": destination},
+                )
+            return redirect("registration:verify")
+    return render(request, "registration/signup.html", {"form": form})
+
+
+@login_required
+def verify(request):
+    enterprise = _own_enterprise(request)
+    if enterprise.status != EnterpriseStatus.UNVERIFIED:
+        return redirect("registration:status")
+    verify_form = VerifyForm(request.POST if request.POST.get("action") == "verify" else None)
+    send_form = SendCodeForm(request.POST if request.POST.get("action") == "send" else None)
+    if request.method == "POST":
+        if request.POST.get("action") == "send" and send_form.is_valid():
+            try:
+                destination = services.verification_code_send(
+                    user=request.user,
+                    channel=send_form.cleaned_data["channel"],
+                    client_address=_client_address(request),
+                )
+            except ApplicationError as exc:
+                apply_error(send_form, exc)
+            else:
+                messages.success(
+                    request, _("We sent a new code to %(destination)s.") % {"destination": destination}
+                )
+                return redirect("registration:verify")
+        elif request.POST.get("action") == "verify" and verify_form.is_valid():
+            try:
+                services.enterprise_verify(user=request.user, code=verify_form.cleaned_data["code"])
+            except ApplicationError as exc:
+                apply_error(verify_form, exc)
+            else:
+                messages.success(
+                    request, _("Your account is activated. Your registration now waits for customs review.")
+                )
+                return redirect("registration:status")
+    return render(
+        request,
+        "registration/verify.html",
+        {
+            "verify_form": verify_form,
+            "send_form": send_form,
+            "enterprise": enterprise,
+            "locked_until": services.verification_locked_until(user=request.user),
+        },
+    )
+
+
+# --- where the application stands -------------------------------------------------------------
+STEPS = [
+    (EnterpriseStatus.UNVERIFIED, EnterpriseStatus.UNVERIFIED.label),
+    (EnterpriseStatus.PENDING_REVIEW, EnterpriseStatus.PENDING_REVIEW.label),
+    (EnterpriseStatus.APPROVED, EnterpriseStatus.APPROVED.label),
+]
+
+
+@login_required
+def status(request):
+    enterprise = _own_enterprise(request)
+    history = enterprise.history.select_related("actor").order_by("-at", "-id")[:20]
+    order = [s for s, _label in STEPS]
+    current = enterprise.status if enterprise.status in order else EnterpriseStatus.PENDING_REVIEW
+    steps = [
+        {"label": label, "done": order.index(s) < order.index(current), "current": s == current}
+        for s, label in STEPS
+    ]
+    return render(
+        request,
+        "registration/status.html",
+        {
+            "enterprise": enterprise,
+            "history": history,
+            "steps": steps,
+            "is_admin": request.user.is_enterprise_admin,
+            "S": EnterpriseStatus,
+        },
+    )
+
+
+@login_required
+def correct(request):
+    enterprise = _own_enterprise(request)
+    _admin_only(request, enterprise)
+    if enterprise.status != EnterpriseStatus.CORRECTIONS_REQUESTED:
+        return redirect("registration:status")
+    form = CorrectionForm(
+        request.POST or None, request.FILES or None, initial=CorrectionForm.initial_for(enterprise)
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.enterprise_resubmit(
+                enterprise=enterprise,
+                actor=request.user,
+                data={field: data[field] for field in services.CORRECTION_FIELDS},
+                roles=data["roles"],
+                licence_file=data.get("licence_file"),
+                tax_certificate_file=data.get("tax_certificate_file"),
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("Your corrected registration was sent to customs again."))
+            return redirect("registration:status")
+    return render(request, "registration/correct.html", {"form": form, "enterprise": enterprise})
+
+
+DOCUMENT_FIELDS = {"licence": "licence_file", "tax": "tax_certificate_file", "new-licence": "pending_licence"}
+
+
+@login_required
+def document(request, kind: str):
+    """The trader's own uploaded scans (never public media; type from the content)."""
+    enterprise = _own_enterprise(request)
+    field = DOCUMENT_FIELDS.get(kind)
+    scan = getattr(enterprise, field) if field else None
+    if not scan:
+        raise Http404
+    try:
+        handle = scan.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    kind_guess = filetype.guess(handle.read(8192))
+    handle.seek(0)
+    mime = (
+        kind_guess.mime
+        if kind_guess and kind_guess.mime in services.DOCUMENT_TYPES
+        else "application/octet-stream"
+    )
+    response = FileResponse(handle, content_type=mime)
+    response["Content-Disposition"] = "inline"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- profile and operators (approved enterprises) ---------------------------------------------
+@login_required
+def profile(request):
+    enterprise = _approved_only(request)
+    if enterprise is None:
+        return redirect("registration:status")
+    users = enterprise.users.order_by("-is_enterprise_admin", "username")
+    invitations = enterprise.invitations.filter(accepted_at__isnull=True)[:20]
+    return render(
+        request,
+        "registration/profile.html",
+        {
+            "enterprise": enterprise,
+            "users": users,
+            "invitations": invitations,
+            "is_admin": request.user.is_enterprise_admin,
+            "history": enterprise.history.select_related("actor").order_by("-at", "-id")[:10],
+        },
+    )
+
+
+def _admin_page(request):
+    enterprise = _approved_only(request)
+    if enterprise is not None:
+        _admin_only(request, enterprise)
+    return enterprise
+
+
+@login_required
+def profile_edit(request):
+    enterprise = _admin_page(request)
+    if enterprise is None:
+        return redirect("registration:status")
+    form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(enterprise))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_profile_update(
+                enterprise=enterprise, actor=request.user, data=form.cleaned_data
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("The enterprise details are saved."))
+            return redirect("registration:profile")
+    return render(
+        request,
+        "registration/form_page.html",
+        {"form": form, "page_title": _("Change enterprise details"), "submit_label": _("Save")},
+    )
+
+
+@login_required
+def name_change(request):
+    enterprise = _admin_page(request)
+    if enterprise is None:
+        return redirect("registration:status")
+    form = NameChangeForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.enterprise_name_change_request(
+                enterprise=enterprise,
+                actor=request.user,
+                new_name=form.cleaned_data["new_name"],
+                licence_file=form.cleaned_data["licence_file"],
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(request, _("The name change was sent to customs for review."))
+            return redirect("registration:status")
+    return render(
+        request,
+        "registration/form_page.html",
+        {
+            "form": form,
+            "page_title": _("Change the company name"),
+            "submit_label": _("Send for review"),
+            "intro": _(
+                "A new company name needs a scan of the new business licence and a new customs review. "
+                "Until customs decides, the portal is limited to your registration."
+            ),
+        },
+    )
+
+
+@login_required
+def invite(request):
+    enterprise = _admin_page(request)
+    if enterprise is None:
+        return redirect("registration:status")
+    form = InviteForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.invitation_create(
+                enterprise=enterprise,
+                actor=request.user,
+                email=form.cleaned_data["email"],
+                accept_url_for=lambda token: request.build_absolute_uri(
+                    reverse("registration:accept_invitation", args=[token])
+                ),
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            messages.success(
+                request, _("An invitation was sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            return redirect("registration:profile")
+    return render(
+        request,
+        "registration/form_page.html",
+        {"form": form, "page_title": _("Invite an operator"), "submit_label": _("Send the invitation")},
+    )
+
+
+@login_required
+@require_POST
+def deactivate_user(request, pk: int):
+    enterprise = _admin_page(request)
+    if enterprise is None:
+        return redirect("registration:status")
+    user = get_object_or_404(User, pk=pk, enterprise=enterprise)
+    try:
+        services.operator_deactivate(enterprise=enterprise, actor=request.user, user=user)
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        messages.success(request, _("%(username)s can no longer sign in.") % {"username": user.username})
+    return redirect("registration:profile")
+
+
+def accept_invitation(request, token: str):
+    if request.user.is_authenticated:
+        messages.error(request, _("Sign out first to accept an invitation."))
+        return redirect("home")
+    try:
+        invitation = services.invitation_get_open(token=token)
+    except ApplicationError as exc:
+        return render(
+            request, "registration/invitation_invalid.html", {"message": str(exc.message)}, status=404
+        )
+    form = AcceptInvitationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            user = services.invitation_accept(
+                token=token,
+                username=data["username"],
+                password=data["password1"],
+                name=data["name"],
+                phone=data["phone"],
+            )
+        except ApplicationError as exc:
+            apply_error(form, exc)
+        else:
+            login(request, user, backend=AUTH_BACKEND)
+            messages.success(request, _("Welcome. Your account is ready."))
+            return redirect("home")
+    return render(request, "registration/accept_invitation.html", {"form": form, "invitation": invitation})
