@@ -1,0 +1,499 @@
+"""Trader pages for authorizations. Every lookup goes through the selectors, scoped to the
+signed-in user's enterprise: another enterprise's authorization is simply not found (404)."""
+
+import mimetypes
+import secrets
+from pathlib import PurePath
+
+import filetype
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import render as _render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.views import View
+
+from customs_portal.errors import ApplicationError
+from customs_portal.permissions import EnterpriseMemberRequiredMixin
+
+from . import selectors, services
+from .forms import (
+    AuthorizationCreateForm,
+    ChangeRequestForm,
+    ConfirmForm,
+    FilterForm,
+    ImportUploadForm,
+    PreferenceForm,
+    ReasonForm,
+    SupplementForm,
+)
+from .imports import COLUMNS, import_rows, read_table, validate_rows
+from .models import Authorization, AuthorizationChange, AuthorizationDocument, AuthorizationPreference
+from .models import AuthorizationStatus as S
+
+PAGE_SIZE = 20
+
+# Form pages: (title, submit button label).
+FORM_PAGES = {
+    "authorization/create.html": (
+        gettext_lazy("New declaration authorization"),
+        gettext_lazy("Send for confirmation"),
+    ),
+    "authorization/confirm.html": (gettext_lazy("Confirm the authorization"), gettext_lazy("Confirm")),
+    "authorization/revoke.html": (
+        gettext_lazy("Revoke the authorization"),
+        pgettext_lazy("revoke an authorization", "Revoke"),
+    ),
+    "authorization/change.html": (gettext_lazy("Request a change"), gettext_lazy("Send to customs")),
+    "authorization/supplement.html": (
+        gettext_lazy("Answer the supplement request"),
+        gettext_lazy("Send to customs"),
+    ),
+    "authorization/preferences.html": (gettext_lazy("Authorization settings"), gettext_lazy("Save")),
+}
+
+
+def render(request, template_name, context=None, status=None):
+    context = dict(context or {})
+    if template_name in FORM_PAGES:
+        context.setdefault("page_title", FORM_PAGES[template_name][0])
+        context.setdefault("submit_label", FORM_PAGES[template_name][1])
+    return _render(request, template_name, context, status=status)
+
+
+def _apply_service_error(form, exc: ApplicationError) -> None:
+    if exc.field and exc.field in form.fields:
+        form.add_error(exc.field, str(exc))
+    else:
+        form.add_error(None, str(exc))
+
+
+class AuthorizationMixin(EnterpriseMemberRequiredMixin):
+    def get_authorization(self, pk) -> Authorization:
+        return selectors.authorization_get(enterprise=self.enterprise, pk=pk)
+
+
+class AuthorizationListView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        counterparties = selectors.authorization_counterparties(enterprise=self.enterprise)
+        filters = FilterForm(request.GET or None, counterparties=counterparties)
+        criteria = {}
+        if filters.is_valid():
+            data = filters.cleaned_data
+            criteria = {
+                "status": data["status"],
+                "counterparty": data["counterparty"],
+                "expiring_within": data["expiring_within"],
+                "search": data["q"],
+            }
+        qs = selectors.authorization_list(enterprise=self.enterprise, **criteria)
+        page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(
+            request,
+            "authorization/list.html",
+            {"page_obj": page, "filters": filters, "enterprise": self.enterprise},
+        )
+
+
+class AuthorizationCreateView(EnterpriseMemberRequiredMixin, View):
+    template_name = "authorization/create.html"
+
+    def check_role(self):
+        # Only a goods owner / e-commerce enterprise (principal) or a broker (agent) takes part.
+        enterprise = self.enterprise
+        if not (enterprise.is_owner or enterprise.is_ecommerce or enterprise.is_broker):
+            raise PermissionDenied
+
+    def get(self, request):
+        self.check_role()
+        return render(
+            request, self.template_name, {"form": AuthorizationCreateForm(enterprise=self.enterprise)}
+        )
+
+    def post(self, request):
+        self.check_role()
+        form = AuthorizationCreateForm(request.POST, request.FILES, enterprise=self.enterprise)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                authorization = services.authorization_create(
+                    enterprise=self.enterprise,
+                    as_party=data["as_party"],
+                    counterparty=data["counterparty"],
+                    scope=data["scope"],
+                    valid_from=data["valid_from"],
+                    valid_to=data["valid_to"],
+                    auto_renew=data["auto_renew"],
+                    power_of_attorney=data["power_of_attorney"],
+                    documents=data["documents"],
+                    own_contact={k: data[k] for k in ("contact_name", "contact_phone", "contact_email")},
+                    actor=request.user,
+                )
+            except ApplicationError as exc:
+                _apply_service_error(form, exc)
+            else:
+                if authorization.status == S.UNDER_REVIEW:
+                    messages.success(
+                        request, _("Confirmed automatically by the other party: customs reviews it now.")
+                    )
+                else:
+                    messages.success(request, _("Sent to the other party for confirmation."))
+                return redirect("authorization:detail", authorization.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class AuthorizationDetailView(AuthorizationMixin, View):
+    def get(self, request, pk):
+        authorization = self.get_authorization(pk)
+        party = authorization.party_of(self.enterprise)
+        pending = selectors.authorization_pending_change(authorization=authorization)
+        context = {
+            "authorization": authorization,
+            "party": party,
+            "history": selectors.authorization_history(authorization=authorization),
+            "documents": authorization.documents.select_related("change").all(),
+            "pending_change": pending,
+            "changes": authorization.changes.all(),
+            "can_confirm": authorization.status == S.AWAITING_CONFIRMATION
+            and party == authorization.confirming_party,
+            "can_supplement": authorization.status == S.SUPPLEMENT_REQUESTED,
+            "is_approved": authorization.status == S.APPROVED,
+            "counterparty": authorization.counterparty_of(self.enterprise),
+        }
+        return render(request, "authorization/detail.html", context)
+
+
+class ConfirmView(AuthorizationMixin, View):
+    template_name = "authorization/confirm.html"
+
+    def _form(self, authorization, data=None, files=None):
+        return ConfirmForm(
+            data, files, authorization=authorization, party=authorization.party_of(self.enterprise)
+        )
+
+    def get(self, request, pk):
+        authorization = self.get_authorization(pk)
+        return render(
+            request, self.template_name, {"authorization": authorization, "form": self._form(authorization)}
+        )
+
+    def post(self, request, pk):
+        authorization = self.get_authorization(pk)
+        form = self._form(authorization, request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.authorization_confirm(
+                    authorization=authorization,
+                    enterprise=self.enterprise,
+                    actor=request.user,
+                    contact={k: data[k] for k in ("contact_name", "contact_phone", "contact_email")},
+                    power_of_attorney=data["power_of_attorney"],
+                    documents=data["documents"],
+                )
+            except ApplicationError as exc:
+                _apply_service_error(form, exc)
+            else:
+                messages.success(request, _("Confirmed: customs reviews the authorization now."))
+                return redirect("authorization:detail", authorization.pk)
+        return render(request, self.template_name, {"authorization": authorization, "form": form}, status=400)
+
+
+class RevokeView(AuthorizationMixin, View):
+    template_name = "authorization/revoke.html"
+
+    def get(self, request, pk):
+        authorization = self.get_authorization(pk)
+        return render(request, self.template_name, {"authorization": authorization, "form": ReasonForm()})
+
+    def post(self, request, pk):
+        authorization = self.get_authorization(pk)
+        form = ReasonForm(request.POST)
+        if form.is_valid():
+            try:
+                services.authorization_revoke(
+                    authorization=authorization,
+                    enterprise=self.enterprise,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ApplicationError as exc:
+                _apply_service_error(form, exc)
+            else:
+                messages.success(request, _("The authorization is revoked."))
+                return redirect("authorization:detail", authorization.pk)
+        return render(request, self.template_name, {"authorization": authorization, "form": form}, status=400)
+
+
+class ChangeRequestView(AuthorizationMixin, View):
+    template_name = "authorization/change.html"
+
+    def get(self, request, pk):
+        authorization = self.get_authorization(pk)
+        form = ChangeRequestForm(authorization=authorization)
+        return render(request, self.template_name, {"authorization": authorization, "form": form})
+
+    def post(self, request, pk):
+        authorization = self.get_authorization(pk)
+        form = ChangeRequestForm(request.POST, request.FILES, authorization=authorization)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                services.authorization_request_change(
+                    authorization=authorization,
+                    enterprise=self.enterprise,
+                    actor=request.user,
+                    terms={name: data[name] for name in services.CHANGE_TERMS},
+                    power_of_attorney=data["power_of_attorney"],
+                    documents=data["documents"],
+                    note=data["note"],
+                )
+            except ApplicationError as exc:
+                _apply_service_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Change request sent to customs. The current terms stay in force until it is approved."
+                    ),
+                )
+                return redirect("authorization:detail", authorization.pk)
+        return render(request, self.template_name, {"authorization": authorization, "form": form}, status=400)
+
+
+class ChangeWithdrawView(AuthorizationMixin, View):
+    def post(self, request, pk):
+        authorization = self.get_authorization(pk)
+        try:
+            services.authorization_change_withdraw(
+                authorization=authorization, enterprise=self.enterprise, actor=request.user
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Change request withdrawn."))
+        return redirect("authorization:detail", authorization.pk)
+
+
+class SupplementView(AuthorizationMixin, View):
+    template_name = "authorization/supplement.html"
+
+    def _context(self, authorization, form):
+        last_request = authorization.history.filter(event="request_supplement").order_by("-id").first()
+        return {"authorization": authorization, "form": form, "request_entry": last_request}
+
+    def get(self, request, pk):
+        authorization = self.get_authorization(pk)
+        return render(request, self.template_name, self._context(authorization, SupplementForm()))
+
+    def post(self, request, pk):
+        authorization = self.get_authorization(pk)
+        form = SupplementForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.authorization_resubmit(
+                    authorization=authorization,
+                    enterprise=self.enterprise,
+                    actor=request.user,
+                    documents=form.cleaned_data["documents"],
+                    power_of_attorney=form.cleaned_data["power_of_attorney"],
+                    note=form.cleaned_data["note"],
+                )
+            except ApplicationError as exc:
+                _apply_service_error(form, exc)
+            else:
+                messages.success(
+                    request, _("Supplementary materials sent: customs reviews the authorization again.")
+                )
+                return redirect("authorization:detail", authorization.pk)
+        return render(request, self.template_name, self._context(authorization, form), status=400)
+
+
+class RenewalView(AuthorizationMixin, View):
+    def post(self, request, pk):
+        authorization = self.get_authorization(pk)
+        turn_on = request.POST.get("auto_renew") == "on"
+        try:
+            services.authorization_set_renewal(
+                authorization=authorization,
+                enterprise=self.enterprise,
+                actor=request.user,
+                auto_renew=turn_on,
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Automatic renewal switched on.") if turn_on else _("Automatic renewal switched off."),
+            )
+        return redirect("authorization:detail", authorization.pk)
+
+
+class PreferenceView(EnterpriseMemberRequiredMixin, View):
+    template_name = "authorization/preferences.html"
+
+    def get(self, request):
+        preference = AuthorizationPreference.objects.filter(enterprise=self.enterprise).first()
+        form = PreferenceForm(
+            initial={"auto_confirm_partners": bool(preference and preference.auto_confirm_partners)}
+        )
+        return render(request, self.template_name, {"form": form})
+
+    def post(self, request):
+        if not request.user.is_enterprise_admin:
+            raise PermissionDenied
+        form = PreferenceForm(request.POST)
+        if form.is_valid():
+            services.authorization_preference_set(
+                enterprise=self.enterprise, auto_confirm_partners=form.cleaned_data["auto_confirm_partners"]
+            )
+            messages.success(request, _("Settings saved."))
+            return redirect("authorization:preferences")
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+# --- documents: only to the two parties (and to verified staff) -----------------------------
+def _serve(field_file) -> FileResponse:
+    if not field_file:
+        raise Http404
+    try:
+        handle = field_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    head = handle.read(8192)
+    handle.seek(0)
+    kind = filetype.guess(head)
+    content_type = (
+        kind.mime if kind else (mimetypes.guess_type(field_file.name)[0] or "application/octet-stream")
+    )
+    response = FileResponse(handle, content_type=content_type, filename=PurePath(field_file.name).name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class DocumentView(View):
+    """The power of attorney or a supplementary document, served only to the two parties and to
+    staff who signed in with their second factor and may view authorizations."""
+
+    def _authorization(self, request, pk) -> Authorization:
+        user = request.user
+        if user.is_staff:
+            verified = getattr(user, "is_verified", lambda: False)()
+            if verified and user.has_perm("authorization.view_authorization"):
+                return get_object_or_404(Authorization, pk=pk)
+            raise PermissionDenied
+        enterprise = getattr(user, "enterprise", None)
+        if enterprise is None or not enterprise.is_approved:
+            raise PermissionDenied
+        return selectors.authorization_get(enterprise=enterprise, pk=pk)
+
+    def get(self, request, pk, kind, doc_pk=None):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        authorization = self._authorization(request, pk)
+        if kind == "poa":
+            return _serve(authorization.power_of_attorney)
+        if kind == "change-poa":
+            change = get_object_or_404(AuthorizationChange, pk=doc_pk, authorization=authorization)
+            return _serve(change.power_of_attorney)
+        document = get_object_or_404(AuthorizationDocument, pk=doc_pk, authorization=authorization)
+        return _serve(document.file)
+
+
+# --- bulk import (brokers) ------------------------------------------------------------------
+SESSION_KEY = "authorization_imports"
+
+
+class ImportView(EnterpriseMemberRequiredMixin, View):
+    """Upload → preview with every row's errors → confirm (only a file without errors).
+
+    The checked file is kept under a random token recorded in the uploader's session, so only
+    that session (and that enterprise) can confirm it, and it is validated again on confirm."""
+
+    template_name = "authorization/import.html"
+
+    def check_broker(self):
+        if not self.enterprise.is_broker:
+            raise PermissionDenied
+
+    def get(self, request):
+        self.check_broker()
+        return render(request, self.template_name, {"form": ImportUploadForm(), "columns": COLUMNS})
+
+    def post(self, request):
+        self.check_broker()
+        if "token" in request.POST:
+            return self._confirm(request)
+        form = ImportUploadForm(request.POST, request.FILES)
+        if not form.is_valid():
+            return render(request, self.template_name, {"form": form, "columns": COLUMNS}, status=400)
+        upload = form.cleaned_data["file"]
+        content = upload.read()
+        try:
+            header, rows = read_table(content, upload.name)
+        except ApplicationError as exc:
+            form.add_error("file", str(exc))
+            return render(request, self.template_name, {"form": form, "columns": COLUMNS}, status=400)
+        result = validate_rows(agent=self.enterprise, rows=rows, header=header)
+        token = ""
+        if result.is_valid:
+            token = secrets.token_urlsafe(24)
+            suffix = ".xlsx" if upload.name.lower().endswith(".xlsx") else ".csv"
+            path = default_storage.save(
+                f"authorization/imports/{self.enterprise.pk}/{token}{suffix}", ContentFile(content)
+            )
+            stored = request.session.get(SESSION_KEY, {})
+            stored[token] = {"path": path, "name": upload.name, "at": timezone.now().isoformat()}
+            request.session[SESSION_KEY] = stored
+        return render(
+            request,
+            "authorization/import_preview.html",
+            {"result": result, "token": token, "file_name": upload.name},
+            status=200 if result.is_valid else 400,
+        )
+
+    def _confirm(self, request):
+        token = request.POST.get("token", "")
+        stored = request.session.get(SESSION_KEY, {})
+        entry = stored.get(token)
+        if not entry or not entry["path"].startswith(f"authorization/imports/{self.enterprise.pk}/"):
+            messages.error(request, _("This import is no longer available; upload the file again."))
+            return redirect("authorization:import")
+        try:
+            with default_storage.open(entry["path"], "rb") as handle:
+                content = handle.read()
+        except FileNotFoundError:
+            messages.error(request, _("This import is no longer available; upload the file again."))
+            return redirect("authorization:import")
+        try:
+            header, rows = read_table(content, entry["path"])
+            # Re-validated on confirm: the register may have changed since the preview.
+            result = import_rows(agent=self.enterprise, rows=rows, header=header, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+            return redirect("authorization:import")
+        if not result.is_valid:
+            return render(
+                request,
+                "authorization/import_preview.html",
+                {"result": result, "token": "", "file_name": entry["name"]},
+                status=400,
+            )
+        default_storage.delete(entry["path"])
+        stored.pop(token, None)
+        request.session[SESSION_KEY] = stored
+        messages.success(
+            request,
+            _("Import saved: %(created)s created, %(updated)s updated.")
+            % {"created": result.created, "updated": result.updated},
+        )
+        return redirect("authorization:list")
