@@ -1,0 +1,295 @@
+"""REST intake and polling: CEB XML messages, JSON batches, goods, declaration lists.
+
+Answers to intake are always a JSON list of receipts ``{"guid", "key", "status", "info"}``,
+one per business entry, for XML and JSON alike:
+- 200: the request was read; each entry has its own receipt (accepted, duplicate, rejected);
+- 403: the same list, when every entry was refused because the API key's enterprise is not
+  the party the entries speak for;
+- 400: the request as a whole was refused (not JSON, no ``entries`` list, more than 1,000
+  entries, XML not well-formed, DTD/entities, unknown message, schema failure): a list with
+  one rejected receipt for XML, ``{"code", "message"}`` for a JSON envelope;
+- 413: the body is larger than 10 MB (nothing is read).
+"""
+
+import json
+from decimal import Decimal
+
+from django.core.exceptions import RequestDataTooBig
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import BaseParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from customs_portal.api import IsEnterpriseMember, request_enterprise
+from customs_portal.errors import ApplicationError
+
+from . import ceb, selectors
+from .intake import MAX_BATCH_ENTRIES, intake_entries, intake_message
+from .models import Goods, Inventory
+from .services import goods as goods_services
+
+
+class DecimalJSONParser(BaseParser):
+    """JSON with numbers kept exact: 12.30 arrives as Decimal("12.30"), not a float."""
+
+    media_type = "application/json"
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return json.load(stream, parse_float=Decimal)
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": exc}) from None
+
+
+def _receipt_response(result, *, refused_status=status.HTTP_403_FORBIDDEN) -> Response:
+    code = refused_status if result.all_refused_for_sender else status.HTTP_200_OK
+    return Response(result.as_list(), status=code)
+
+
+def _refused_message(refused: ceb.MessageRefused) -> Response:
+    code = (
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        if refused.code == ceb.CODE_TOO_LARGE
+        else status.HTTP_400_BAD_REQUEST
+    )
+    receipt = getattr(refused, "receipt", None)
+    body = (
+        receipt.as_dict()
+        if receipt
+        else {"guid": refused.guid, "key": "", "status": "rejected", "info": refused.info}
+    )
+    return Response([body], status=code)
+
+
+# --- schema documentation only (the entries are validated by declarations.serializers) -----
+class ReceiptSerializer(serializers.Serializer):
+    guid = serializers.CharField()
+    key = serializers.CharField(help_text="The entry's business key: orderNo, logisticsNo, copNo...")
+    status = serializers.ChoiceField(choices=["accepted", "duplicate", "rejected"])
+    info = serializers.CharField(allow_blank=True)
+
+
+class EntriesSerializer(serializers.Serializer):
+    entries = serializers.ListField(
+        child=serializers.DictField(),
+        max_length=MAX_BATCH_ENTRIES,
+        help_text='The message head\'s fields (CEB names), with the goods lines under "lines".',
+    )
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+RECEIPTS = ReceiptSerializer(many=True)
+INTAKE_RESPONSES = {
+    200: RECEIPTS,
+    400: OpenApiResponse(ErrorSerializer, description="The request as a whole was refused."),
+    403: OpenApiResponse(RECEIPTS, description="Every entry speaks for another enterprise."),
+    413: ErrorSerializer,
+}
+
+
+class MessageIntakeView(APIView):
+    """``POST /api/v1/messages/``: one CEB message (303, 403, 505, 603, 605, 509) as XML."""
+
+    permission_classes = [IsEnterpriseMember]
+    parser_classes = []  # the body is read raw, bounded, and parsed by declarations.ceb
+
+    XML_TYPES = ("application/xml", "text/xml")
+
+    @extend_schema(
+        request={"application/xml": OpenApiTypes.STR},
+        responses={200: RECEIPTS, 400: RECEIPTS, 403: RECEIPTS, 413: RECEIPTS},
+        description="One CEB message (CEB303, 403, 505, 603, 605, 509), 2022-05 schema, at most 10 MB.",
+    )
+    def post(self, request):
+        content_type = (request.content_type or "").split(";")[0].strip().lower()
+        if content_type not in self.XML_TYPES:
+            return Response(
+                {
+                    "code": "unsupported_media_type",
+                    "message": _("Send the message as application/xml or text/xml."),
+                },
+                status=status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            )
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        too_large = ceb.MessageRefused(
+            ceb.CODE_TOO_LARGE,
+            _("The message is larger than %(limit)d MB and was not read.")
+            % {"limit": ceb.MAX_MESSAGE_BYTES // (1024 * 1024)},
+        )
+        if length > ceb.MAX_MESSAGE_BYTES:
+            return _refused_message(too_large)
+        try:
+            body = request._request.body
+        except RequestDataTooBig:
+            return _refused_message(too_large)
+        try:
+            result = intake_message(body=body, sender=request_enterprise(request))
+        except ceb.MessageRefused as refused:
+            return _refused_message(refused)
+        return _receipt_response(result)
+
+
+class BatchIntakeView(APIView):
+    """``POST`` ``{"entries": [...]}`` (at most 1,000) of one kind; the answer is the receipts."""
+
+    permission_classes = [IsEnterpriseMember]
+    parser_classes = [DecimalJSONParser]
+    kind = ""
+    serializer_class = EntriesSerializer
+
+    @extend_schema(request=EntriesSerializer, responses=INTAKE_RESPONSES)
+    def post(self, request):
+        try:
+            data = request.data
+        except RequestDataTooBig:
+            return Response(
+                {
+                    "code": "too_large",
+                    "message": _("The body is too large: send at most 1,000 entries a request."),
+                },
+                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
+            )
+        entries = data.get("entries") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            raise ApplicationError("invalid_body", _('The body must be a JSON object {"entries": [...]}.'))
+        if not entries:
+            raise ApplicationError("no_entries", _("The entries list is empty."))
+        if len(entries) > MAX_BATCH_ENTRIES:
+            raise ApplicationError(
+                "too_many_entries",
+                _("At most %(max)d entries a request (got %(n)d); nothing was processed.")
+                % {"max": MAX_BATCH_ENTRIES, "n": len(entries)},
+            )
+        result = intake_entries(kind=self.kind, entries=entries, sender=request_enterprise(request))
+        return _receipt_response(result)
+
+
+class OrderIntakeView(BatchIntakeView):
+    kind = "order"
+
+
+class PaymentIntakeView(BatchIntakeView):
+    kind = "payment"
+
+
+class WaybillIntakeView(BatchIntakeView):
+    kind = "waybill"
+
+
+class DepartureIntakeView(BatchIntakeView):
+    kind = "departure"
+
+
+# --- polling: declaration lists -------------------------------------------------------------
+class InventoryPollSerializer(serializers.ModelSerializer):
+    copNo = serializers.CharField(source="cop_no")
+    invtNo = serializers.CharField(source="invt_no", allow_null=True)
+    orderNo = serializers.CharField(source="order_no")
+    logisticsNo = serializers.CharField(source="logistics_no")
+    ebpCode = serializers.CharField(source="ebp_code")
+    ebcCode = serializers.CharField(source="ebc_code")
+    agentCode = serializers.CharField(source="agent_code")
+    logisticsCode = serializers.CharField(source="logistics_code")
+    totalValue = serializers.DecimalField(source="total_value", max_digits=19, decimal_places=5)
+    returnReasons = serializers.JSONField(source="return_reasons")
+    receivedAt = serializers.DateTimeField(source="received_at")
+    declaredAt = serializers.DateTimeField(source="declared_at")
+    releasedAt = serializers.DateTimeField(source="released_at")
+    departedAt = serializers.DateTimeField(source="departed_at")
+
+    class Meta:
+        model = Inventory
+        fields = [
+            "id", "guid", "copNo", "invtNo", "orderNo", "logisticsNo", "ebpCode", "ebcCode", "agentCode",
+            "logisticsCode", "status", "channel", "totalValue", "returnReasons", "receivedAt",
+            "declaredAt", "releasedAt", "departedAt",
+        ]  # fmt: skip
+
+
+class InventoryView(BatchIntakeView, generics.ListAPIView):
+    """``POST /api/v1/inventories/`` (CEB603 entries) and ``GET ?orderNo=&status=`` (polling)."""
+
+    kind = "inventory"
+    serializer_class = InventoryPollSerializer
+
+    def get_queryset(self):
+        params = self.request.query_params
+        return selectors.inventory_list(
+            enterprise=request_enterprise(self.request),
+            parties=selectors.API_PARTIES,
+            status=params.get("status", ""),
+            order_no=params.get("orderNo", ""),
+        )
+
+
+class InventoryCancelIntakeView(BatchIntakeView):
+    """``POST /api/v1/inventory-cancels/``: CEB605 cancellation requests as JSON."""
+
+    kind = "cancel"
+
+
+# --- goods ---------------------------------------------------------------------------------
+class GoodsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Goods
+        fields = [
+            "id", "item_no", "name", "description", "gcode", "unit", "unit1", "licence", "export_duty",
+            "export_rebate", "status", "review_reason", "created_at", "updated_at",
+        ]  # fmt: skip
+        read_only_fields = ["id", "status", "review_reason", "created_at", "updated_at"]
+        validators = []  # item numbers are unique per enterprise: the service answers that
+
+    def validate(self, attrs):
+        merged = (
+            {name: getattr(self.instance, name) for name in goods_services.EDITABLE_FIELDS}
+            if self.instance
+            else {}
+        )
+        merged.update(attrs)
+        errors = goods_services.goods_field_errors(merged)
+        if errors:
+            raise serializers.ValidationError({name: [str(message)] for name, message in errors.items()})
+        return attrs
+
+
+class GoodsListCreateView(generics.ListCreateAPIView):
+    """``GET /api/v1/goods/?status=`` the enterprise's goods; ``POST`` registers one item."""
+
+    serializer_class = GoodsSerializer
+
+    def get_queryset(self):
+        return goods_services.goods_list(
+            enterprise=request_enterprise(self.request), status=self.request.query_params.get("status", "")
+        )
+
+    def perform_create(self, serializer):
+        serializer.instance = goods_services.goods_create(
+            enterprise=request_enterprise(self.request),
+            actor=self.request.user,
+            data=serializer.validated_data,
+        )
+
+
+class GoodsDetailView(generics.RetrieveUpdateAPIView):
+    """``GET``/``PATCH /api/v1/goods/<id>/``: change goods while customs has not approved them."""
+
+    serializer_class = GoodsSerializer
+
+    def get_object(self):
+        return goods_services.goods_get(enterprise=request_enterprise(self.request), pk=self.kwargs["pk"])
+
+    def perform_update(self, serializer):
+        serializer.instance = goods_services.goods_update(
+            goods=serializer.instance, actor=self.request.user, data=serializer.validated_data
+        )

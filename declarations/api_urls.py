@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import api
+
+urlpatterns = [
+    path("messages/", api.MessageIntakeView.as_view(), name="ceb-messages"),
+    path("orders/", api.OrderIntakeView.as_view(), name="ceb-orders"),
+    path("payments/", api.PaymentIntakeView.as_view(), name="ceb-payments"),
+    path("waybills/", api.WaybillIntakeView.as_view(), name="ceb-waybills"),
+    path("inventories/", api.InventoryView.as_view(), name="ceb-inventories"),
+    path("inventory-cancels/", api.InventoryCancelIntakeView.as_view(), name="ceb-inventory-cancels"),
+    path("departures/", api.DepartureIntakeView.as_view(), name="ceb-departures"),
+    path("goods/", api.GoodsListCreateView.as_view(), name="goods-list"),
+    path("goods/<int:pk>/", api.GoodsDetailView.as_view(), name="goods-detail"),
+]

@@ -1,0 +1,169 @@
+"""The one intake path: XML messages, JSON batches and the ops command all come through here.
+
+``intake_entries`` validates every entry with the kind's serializer, refuses the entries the
+sender does not speak for, records those refusals, and hands the rest to the kind's batch
+service (``declarations.services``), which checks the business rules, detects duplicates and
+writes. The answer is one receipt per entry, in the order the entries came.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from . import ceb
+from .serializers import KEY_FIELDS, SERIALIZERS
+
+MAX_BATCH_ENTRIES = 1000
+
+# Which head codes may be the sender's: the party the entry speaks for.
+SENDER_FIELDS = {
+    "order": ("ebpCode", "ebcCode"),
+    "payment": ("payCode",),
+    "waybill": ("logisticsCode",),
+    "inventory": ("agentCode", "ebcCode"),
+    "cancel": ("agentCode", "ebcCode"),
+    "departure": ("logisticsCode",),
+}
+
+# Implementer-defined receipt code (4000-9999 are free): the key's enterprise is not the party.
+CODE_NOT_SENDERS_PARTY = "4003"
+
+
+def _services():
+    from . import services
+
+    return services
+
+
+def batch_service(kind: str):
+    services = _services()
+    return {
+        "order": services.order_receive_batch,
+        "payment": services.payment_receive_batch,
+        "waybill": services.waybill_receive_batch,
+        "inventory": services.inventory_receive_batch,
+        "cancel": services.inventory_cancel_receive_batch,
+        "departure": services.departure_receive_batch,
+    }[kind]
+
+
+def sender_codes(sender) -> set[str]:
+    return {code for code in (sender.customs_code, sender.uscc) if code}
+
+
+def speaks_for(kind: str, data: dict, sender) -> bool:
+    codes = sender_codes(sender)
+    return any(data.get(name) in codes for name in SENDER_FIELDS[kind])
+
+
+@dataclass
+class IntakeResult:
+    receipts: list  # Receipt objects, one per entry, in order
+    refused_for_sender: int = 0  # entries refused because the key speaks for someone else
+
+    @property
+    def all_refused_for_sender(self) -> bool:
+        return bool(self.receipts) and self.refused_for_sender == len(self.receipts)
+
+    def counts(self) -> dict[str, int]:
+        counts = {"accepted": 0, "duplicate": 0, "rejected": 0}
+        for receipt in self.receipts:
+            counts[receipt.status] = counts.get(receipt.status, 0) + 1
+        return counts
+
+    def as_list(self) -> list[dict]:
+        return [receipt.as_dict() for receipt in self.receipts]
+
+
+def intake_entries(*, kind: str, entries: list, sender) -> IntakeResult:
+    """Validate, check the sender, and pass the good entries to the kind's batch service."""
+    from .services.receipts import Receipt
+
+    receipts: list = [None] * len(entries)
+    rejections: list[dict] = []
+    valid: list[tuple[int, dict]] = []
+    refused_for_sender = 0
+    serializer_class = SERIALIZERS[kind]
+    party_fields = " / ".join(SENDER_FIELDS[kind])
+    for index, raw in enumerate(entries):
+        serializer = serializer_class(raw)
+        if not serializer.is_valid():
+            info = f"{ceb.CODE_SCHEMA}: " + "; ".join(serializer.errors)
+        elif not speaks_for(kind, serializer.validated_data, sender):
+            refused_for_sender += 1
+            info = f"{CODE_NOT_SENDERS_PARTY}: " + _(
+                "the API key's enterprise (%(code)s) is not the %(fields)s of this entry"
+            ) % {"code": sender.customs_code or sender.uscc, "fields": party_fields}
+        else:
+            valid.append((index, serializer.validated_data))
+            continue
+        info = info[:1000]
+        receipts[index] = Receipt(guid=serializer.guid, key=serializer.key, status="rejected", info=info)
+        rejections.append(
+            {
+                "kind": kind,
+                "key": serializer.key,
+                "guid": serializer.guid,
+                "reason": info,
+                "payload": raw if isinstance(raw, dict) else {"entry": repr(raw)[:1000]},
+            }
+        )
+    if rejections:
+        record_rejections(sender=sender, rejections=rejections)
+    if valid:
+        results = batch_service(kind)(entries=[data for _, data in valid], sender=sender)
+        for (index, _data), receipt in zip(valid, results, strict=True):
+            receipts[index] = receipt
+    return IntakeResult(receipts=receipts, refused_for_sender=refused_for_sender)
+
+
+def record_rejections(*, sender, rejections: list[dict]) -> None:
+    """Keep each refusal where the sender reads its clearance error log (the lists part's model)."""
+    _services().intake_rejection_record_many(sender=sender, rejections=rejections)
+
+
+def intake_message(*, body: bytes, sender) -> IntakeResult:
+    """One CEB XML message; raises ceb.MessageRefused (after recording it) if it is refused whole."""
+    from .services.receipts import Receipt
+
+    try:
+        message = ceb.parse_message(body)
+    except ceb.MessageRefused as refused:
+        if refused.code == ceb.CODE_SCHEMA:
+            # the sender is told in its clearance error log too; other refusals (hostile,
+            # malformed, unknown) are answered but not stored.
+            record_rejections(
+                sender=sender,
+                rejections=[
+                    {
+                        "kind": "message",
+                        "key": "",
+                        "guid": refused.guid,
+                        "reason": refused.info,
+                        "payload": {"root": refused.kind.root if refused.kind else ""},
+                    }
+                ],
+            )
+        refused.receipt = Receipt(guid=refused.guid, key="", status="rejected", info=refused.info)
+        raise
+    if message.signed:
+        # kept as received (signature not verified): the sender answers for its authenticity
+        _store_signed(message, sender)
+    return intake_entries(kind=message.kind.kind, entries=message.entities, sender=sender)
+
+
+def _store_signed(message: ceb.ParsedMessage, sender) -> None:
+    from .models import ReceivedMessage
+
+    ReceivedMessage.objects.create(
+        sender=sender,
+        kind=message.kind.kind,
+        guid=message.guid,
+        signed=True,
+        raw=message.raw.decode("utf-8", errors="replace"),
+    )
+
+
+__all__ = ["KEY_FIELDS", "MAX_BATCH_ENTRIES", "IntakeResult", "intake_entries", "intake_message"]

@@ -1,0 +1,190 @@
+"""Cancellation of declared lists (CEB605): received here, decided by a customs reviewer.
+
+A declared list is never changed; it can only be cancelled, through a CEB605 request that a
+reviewer approves or refuses in admin. A departed (or already cancelled) list cannot be.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from customs_portal.errors import ApplicationError
+from customs_portal.fsm import run_transition
+
+from ..models import CancelStatus, Inventory, InventoryCancelRequest, InventoryHistory, InventoryStatus
+from .common import (
+    CODE_CONFLICT,
+    CODE_NOT_CANCELLABLE,
+    CODE_WRONG_ROLE,
+    Parties,
+    accepted,
+    codes_of,
+    duplicate,
+    info,
+    record_rejected_receipts,
+    rejected,
+)
+from .receipts import Receipt
+
+KEY = "copNo"
+CANCELLABLE = (
+    InventoryStatus.DECLARED,
+    InventoryStatus.RETURNED,
+    InventoryStatus.UNDER_REVIEW,
+    InventoryStatus.RELEASED,
+)
+
+
+def inventory_cancel_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
+    """CEB605 requests; each names a declared list by (agentCode, copNo) and its invtNo."""
+    try:
+        return _receive(entries=entries, sender=sender)
+    except IntegrityError:
+        if len(entries) == 1:
+            receipt = rejected(entries[0], KEY, info(CODE_CONFLICT, _("Send the request again.")))
+            record_rejected_receipts(sender=sender, kind="cancel", pairs=[(entries[0], receipt)])
+            return [receipt]
+        receipts = []
+        for entry in entries:
+            receipts.extend(inventory_cancel_receive_batch(entries=[entry], sender=sender))
+        return receipts
+
+
+def _receive(*, entries: list[dict], sender) -> list[Receipt]:
+    parties = Parties(codes_of(entries, ("agentCode", "ebcCode")))
+    receipts: list[Receipt | None] = [None] * len(entries)
+    resolved: dict[int, tuple] = {}
+    for index, entry in enumerate(entries):
+        errors: list[str] = []
+        agent = parties.check(entry, "agentCode", (), errors)
+        ebc = parties.check(entry, "ebcCode", ("ecommerce",), errors)
+        if agent is not None and ebc is not None and agent.pk != ebc.pk and not agent.has_role("broker"):
+            errors.append(
+                info(
+                    CODE_WRONG_ROLE,
+                    _("agentCode %(code)s is not a customs broker") % {"code": entry["agentCode"]},
+                )
+            )
+        if errors:
+            receipts[index] = rejected(entry, KEY, "; ".join(errors))
+        else:
+            resolved[index] = (agent, ebc)
+
+    with transaction.atomic():
+        by_agent: dict[int, list[str]] = defaultdict(list)
+        for index, (agent, _ebc) in resolved.items():
+            by_agent[agent.pk].append(entries[index][KEY])
+        condition = Q(pk__in=[])
+        for agent_id, cop_nos in by_agent.items():
+            condition |= Q(agent_enterprise_id=agent_id, cop_no__in=cop_nos)
+        inventories = {
+            (inv.agent_enterprise_id, inv.cop_no): inv
+            for inv in Inventory.objects.select_for_update().filter(condition).order_by("pk")
+        }
+        requests = defaultdict(list)
+        for request in InventoryCancelRequest.objects.filter(inventory__in=list(inventories.values())):
+            requests[request.inventory_id].append(request)
+
+        to_create = []
+        for index, (agent, ebc) in resolved.items():
+            entry = entries[index]
+            inventory = inventories.get((agent.pk, entry[KEY]))
+            if (
+                inventory is None
+                or inventory.invt_no != entry["invtNo"]
+                or inventory.ebc_enterprise_id != ebc.pk
+            ):
+                receipts[index] = rejected(
+                    entry,
+                    KEY,
+                    info(
+                        CODE_NOT_CANCELLABLE,
+                        _(
+                            "no declared list %(invt)s with copNo %(cop)s of %(ebc)s was declared by this agent"
+                        )
+                        % {"invt": entry["invtNo"], "cop": entry[KEY], "ebc": entry["ebcCode"]},
+                    ),
+                )
+                continue
+            previous = requests[inventory.pk]
+            if any(r.guid == entry["guid"] for r in previous):
+                receipts[index] = duplicate(entry, KEY)
+                continue
+            if any(r.status == CancelStatus.PENDING for r in previous):
+                receipts[index] = rejected(
+                    entry,
+                    KEY,
+                    info(
+                        CODE_NOT_CANCELLABLE,
+                        _("a cancellation of list %(invt)s already awaits customs' decision")
+                        % {"invt": inventory.invt_no},
+                    ),
+                )
+                continue
+            if inventory.status not in CANCELLABLE:
+                receipts[index] = rejected(
+                    entry,
+                    KEY,
+                    info(
+                        CODE_NOT_CANCELLABLE,
+                        _("list %(invt)s is %(status)s and can no longer be cancelled")
+                        % {
+                            "invt": inventory.invt_no or inventory.cop_no,
+                            "status": inventory.get_status_display(),
+                        },
+                    ),
+                )
+                continue
+            request = InventoryCancelRequest(
+                inventory=inventory,
+                guid=entry["guid"],
+                app_time=entry["appTime"],
+                cop_no=entry[KEY],
+                invt_no=entry["invtNo"],
+                reason=entry["reason"],
+                sender=sender,
+            )
+            requests[inventory.pk].append(request)
+            to_create.append(request)
+            receipts[index] = accepted(entry, KEY, _("awaiting customs' decision"))
+        InventoryCancelRequest.objects.bulk_create(to_create)
+    record_rejected_receipts(sender=sender, kind="cancel", pairs=list(zip(entries, receipts, strict=True)))
+    return receipts
+
+
+def inventory_cancel_decide(
+    *, request: InventoryCancelRequest, actor, approve: bool, reason: str = ""
+) -> InventoryCancelRequest:
+    """A reviewer approves (the list is cancelled) or refuses (with a reason) a CEB605 request."""
+    if not approve and not reason.strip():
+        raise ApplicationError(
+            "reason_required", gettext_lazy("Give the enterprise a reason for the refusal.")
+        )
+    with transaction.atomic():
+        locked = InventoryCancelRequest.objects.select_for_update().get(pk=request.pk)
+        if locked.status != CancelStatus.PENDING:
+            raise ApplicationError(
+                "already_decided", gettext_lazy("This cancellation request has already been decided.")
+            )
+        if approve:
+            run_transition(
+                instance=locked.inventory,
+                transition="cancel",
+                history_model=InventoryHistory,
+                actor=actor,
+                reason=_("cancellation approved (CEB605): %(reason)s") % {"reason": locked.reason},
+            )
+            locked.status = CancelStatus.APPROVED
+        else:
+            locked.status = CancelStatus.REFUSED
+        locked.decided_by = actor if getattr(actor, "pk", None) else None
+        locked.decided_at = timezone.now()
+        locked.decision_reason = reason
+        locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+    return locked

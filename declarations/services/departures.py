@@ -1,0 +1,169 @@
+"""Departure (CEB509): the logistics enterprise reports that released parcels left the country.
+
+Each departure names its parcels by logistics number; every one must be a released list the
+sender carries, or the whole report is refused (it is one entry, so one transaction). The
+lists move released -> departed with the report's leave time.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import Departure, Inventory, InventoryStatus
+from .common import (
+    CODE_BAD_VALUE,
+    CODE_CONFLICT,
+    CODE_KEY_TAKEN,
+    CODE_NOT_DEPARTABLE,
+    Parties,
+    accepted,
+    codes_of,
+    duplicate,
+    info,
+    parse_ceb_time,
+    record_rejected_receipts,
+    rejected,
+    rows_insert,
+    rows_update,
+)
+from .inventories import _history
+from .receipts import Receipt
+
+KEY = "copNo"
+
+
+def departure_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
+    try:
+        return _receive(entries=entries, sender=sender)
+    except IntegrityError:
+        if len(entries) == 1:
+            receipt = rejected(entries[0], KEY, info(CODE_CONFLICT, _("Send the departure again.")))
+            record_rejected_receipts(sender=sender, kind="departure", pairs=[(entries[0], receipt)])
+            return [receipt]
+        receipts = []
+        for entry in entries:
+            receipts.extend(departure_receive_batch(entries=[entry], sender=sender))
+        return receipts
+
+
+def _receive(*, entries: list[dict], sender) -> list[Receipt]:
+    parties = Parties(codes_of(entries, ("logisticsCode",)))
+    receipts: list[Receipt | None] = [None] * len(entries)
+    valid: dict[int, tuple] = {}
+    for index, entry in enumerate(entries):
+        errors: list[str] = []
+        logistics = parties.check(entry, "logisticsCode", ("logistics",), errors)
+        try:
+            leave_time = parse_ceb_time(entry["leaveTime"])
+        except ValueError:
+            errors.append(info(CODE_BAD_VALUE, _("leaveTime must be yyyyMMddHHmmss")))
+        if errors:
+            receipts[index] = rejected(entry, KEY, "; ".join(errors))
+        else:
+            valid[index] = (logistics, leave_time)
+
+    with transaction.atomic():
+        keys = defaultdict(list)
+        numbers = defaultdict(set)
+        for index, (logistics, _t) in valid.items():
+            keys[logistics.pk].append(entries[index][KEY])
+            numbers[logistics.pk].update(line["logisticsNo"] for line in entries[index]["lines"])
+        condition = Q(pk__in=[])
+        for logistics_id, cop_nos in keys.items():
+            condition |= Q(logistics_enterprise_id=logistics_id, cop_no__in=cop_nos)
+        existing = {(d.logistics_enterprise_id, d.cop_no): d for d in Departure.objects.filter(condition)}
+        condition = Q(pk__in=[])
+        for logistics_id, nos in numbers.items():
+            condition |= Q(logistics_enterprise_id=logistics_id, logistics_no__in=nos)
+        parcels: dict[tuple[int, str], list[Inventory]] = defaultdict(list)
+        for inventory in (
+            Inventory.objects.select_for_update()
+            .filter(condition, status__in=[InventoryStatus.RELEASED, InventoryStatus.DEPARTED])
+            .order_by("pk")
+        ):
+            parcels[(inventory.logistics_enterprise_id, inventory.logistics_no)].append(inventory)
+
+        departures, departing, history = [], [], []
+        now = timezone.now()
+        for index, (logistics, leave_time) in valid.items():
+            entry = entries[index]
+            key = (logistics.pk, entry[KEY])
+            if key in existing:
+                if existing[key].guid == entry["guid"]:
+                    receipts[index] = duplicate(entry, KEY)
+                else:
+                    receipts[index] = rejected(
+                        entry,
+                        KEY,
+                        info(
+                            CODE_KEY_TAKEN,
+                            _("copNo %(key)s was already used by another departure") % {"key": entry[KEY]},
+                        ),
+                    )
+                continue
+            problems, lists = [], []
+            for line in entry["lines"]:
+                released = [
+                    inv
+                    for inv in parcels.get((logistics.pk, line["logisticsNo"]), ())
+                    if inv.status == InventoryStatus.RELEASED
+                ]
+                if not released:
+                    problems.append(line["logisticsNo"])
+                else:
+                    lists.extend(released)
+            if problems:
+                receipts[index] = rejected(
+                    entry,
+                    KEY,
+                    info(
+                        CODE_NOT_DEPARTABLE,
+                        _("no released declaration list for logisticsNo %(numbers)s; nothing departed")
+                        % {"numbers": ", ".join(problems)},
+                    ),
+                )
+                continue
+            for inventory in lists:
+                inventory.depart()  # the FSM's released -> departed (in memory; written below)
+                inventory.departed_at = leave_time
+                inventory.updated_at = now
+                departing.append(inventory)
+                history.append(
+                    _history(
+                        inventory,
+                        InventoryStatus.RELEASED,
+                        InventoryStatus.DEPARTED,
+                        _("departure %(cop)s, left %(time)s")
+                        % {
+                            "cop": entry[KEY],
+                            "time": timezone.localtime(leave_time).strftime("%Y-%m-%d %H:%M"),
+                        },
+                    )
+                )
+            departure = Departure(
+                guid=entry["guid"],
+                app_time=entry["appTime"],
+                customs_code=entry["customsCode"],
+                cop_no=entry[KEY],
+                logistics_code=entry["logisticsCode"],
+                logistics_name=entry["logisticsName"],
+                logistics_enterprise=logistics,
+                traf_mode=entry["trafMode"],
+                leave_time=leave_time,
+                logistics_nos=[line["logisticsNo"] for line in entry["lines"]],
+                note=entry.get("note", ""),
+                sender=sender,
+            )
+            existing[key] = departure
+            departures.append(departure)
+            receipts[index] = accepted(entry, KEY, _("%(n)d parcels departed") % {"n": len(lists)})
+        Departure.objects.bulk_create(departures)
+        rows_update(departing, ["status", "departed_at", "updated_at"])
+        rows_insert(history)
+    record_rejected_receipts(sender=sender, kind="departure", pairs=list(zip(entries, receipts, strict=True)))
+    return receipts

@@ -1,0 +1,533 @@
+"""Declaration lists (CEB603): store, change, delete, declare, compare, and hand to channels.
+
+- appStatus 1 stores a list; appType 2 (change) and 3 (delete) are allowed only while it is
+  stored. appStatus 2 declares it: it gets its inventory number (customs code, year, ``E``,
+  9-digit serial) and its declared data never changes again (a PostgreSQL trigger agrees).
+- A declared list is compared with its order, payment receipt and waybill
+  (``declarations.comparison``): a missing document makes it wait (it is compared again when
+  the document arrives), a failure returns it with every reason, a pass hands it to
+  ``declarations.channels.services.inventories_route`` (green: released, red: review).
+
+Batches: a fixed number of queries per batch whatever its size; each state move writes its
+history row (in bulk), on rows locked with ``select_for_update``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from decimal import Decimal
+
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registration.models import Enterprise
+
+from .. import comparison
+from ..models import (
+    Goods,
+    Inventory,
+    InventoryHistory,
+    InventoryLine,
+    InventoryStatus,
+    Order,
+    Payment,
+    Waybill,
+)
+from .common import (
+    APP_DELETE,
+    APP_NEW,
+    CODE_CONFLICT,
+    CODE_KEY_TAKEN,
+    CODE_NO_AUTHORIZATION,
+    CODE_NOT_CHANGEABLE,
+    CODE_WRONG_ROLE,
+    Parties,
+    accepted,
+    codes_of,
+    duplicate,
+    info,
+    record_rejected_receipts,
+    rejected,
+    rows_insert,
+    rows_update,
+)
+from .receipts import Receipt
+
+KEY = "copNo"
+SYSTEM = "system"
+
+HEAD_COLUMNS = {
+    "guid": "guid", "appTime": "app_time", "appStatus": "app_status", "customsCode": "customs_code",
+    "ebpCode": "ebp_code", "ebpName": "ebp_name", "orderNo": "order_no", "logisticsCode": "logistics_code",
+    "logisticsName": "logistics_name", "logisticsNo": "logistics_no", "copNo": "cop_no", "preNo": "pre_no",
+    "ieFlag": "ie_flag", "portCode": "port_code", "ieDate": "ie_date", "statisticsFlag": "statistics_flag",
+    "agentCode": "agent_code", "agentName": "agent_name", "ebcCode": "ebc_code", "ebcName": "ebc_name",
+    "ownerCode": "owner_code", "ownerName": "owner_name", "iacCode": "iac_code", "iacName": "iac_name",
+    "emsNo": "ems_no", "tradeMode": "trade_mode", "trafMode": "traf_mode", "trafName": "traf_name",
+    "voyageNo": "voyage_no", "billNo": "bill_no", "totalPackageNo": "total_package_no", "loctNo": "loct_no",
+    "licenseNo": "license_no", "country": "country", "POD": "pod", "freight": "freight",
+    "fCurrency": "f_currency", "fFlag": "f_flag", "insuredFee": "insured_fee", "iCurrency": "i_currency",
+    "iFlag": "i_flag", "wrapType": "wrap_type", "packNo": "pack_no", "grossWeight": "gross_weight",
+    "netWeight": "net_weight", "note": "note",
+}  # fmt: skip
+LINE_COLUMNS = {
+    "gnum": "gnum", "itemNo": "item_no", "itemRecordNo": "item_record_no", "itemName": "item_name",
+    "gcode": "gcode", "gname": "gname", "gmodel": "gmodel", "barCode": "bar_code", "country": "country",
+    "currency": "currency", "qty": "qty", "qty1": "qty1", "qty2": "qty2", "unit": "unit", "unit1": "unit1",
+    "unit2": "unit2", "price": "price", "totalPrice": "total_price", "note": "note",
+}  # fmt: skip
+PARTY_COLUMNS = [
+    "ebp_enterprise",
+    "ebc_enterprise",
+    "owner_enterprise",
+    "logistics_enterprise",
+    "agent_enterprise",
+]
+DATA_COLUMNS = (
+    [c for c in HEAD_COLUMNS.values() if c not in ("cop_no",)]
+    + [f"{p}_id" for p in PARTY_COLUMNS]
+    + ["sender_id", "total_value"]
+)
+
+# The states in which a list holds its order (another list for the same order is refused).
+HOLDING = (InventoryStatus.UNDER_REVIEW, InventoryStatus.RELEASED, InventoryStatus.DEPARTED)
+
+
+# --- inventory numbers -------------------------------------------------------------------------
+def allocate_inventory_numbers(*, customs_code: str, year: int, count: int) -> list[str]:
+    """``count`` new inventory numbers for one customs office and year, in one statement."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO declarations_inventorynumbercounter (customs_code, year, last) VALUES (%s, %s, %s) "
+            "ON CONFLICT (customs_code, year) DO UPDATE "
+            "SET last = declarations_inventorynumbercounter.last + EXCLUDED.last RETURNING last",
+            [customs_code, year, count],
+        )
+        last = cursor.fetchone()[0]
+    return [f"{customs_code}{year:04d}E{serial:09d}" for serial in range(last - count + 1, last + 1)]
+
+
+def _number(rows: list[Inventory]) -> None:
+    year = timezone.localdate().year
+    by_customs: dict[str, list[Inventory]] = defaultdict(list)
+    for row in rows:
+        by_customs[row.customs_code].append(row)
+    for customs_code, group in by_customs.items():
+        for row, number in zip(
+            group,
+            allocate_inventory_numbers(customs_code=customs_code, year=year, count=len(group)),
+            strict=True,
+        ):
+            row.invt_no = number
+
+
+def _history(inventory, source, target, reason, actor=None, actor_label=SYSTEM) -> InventoryHistory:
+    return InventoryHistory(
+        inventory=inventory,
+        actor=actor,
+        actor_label="" if actor is not None else actor_label,
+        from_status=source,
+        to_status=target,
+        reason=reason,
+    )
+
+
+# --- receive ------------------------------------------------------------------------------------
+def _authorized_pairs(pairs: set[tuple[int, int]], on_date: dt.date) -> set[tuple[int, int]]:
+    """The (agent, e-commerce enterprise) pairs with a valid export authorization (one query per pair)."""
+    from authorization.selectors import authorization_is_valid
+
+    return {
+        (agent, principal)
+        for agent, principal in pairs
+        if authorization_is_valid(agent=agent, principal=principal, direction="export", on_date=on_date)
+    }
+
+
+def _check_parties(entry: dict, parties: Parties) -> tuple[dict, list[str]]:
+    errors: list[str] = []
+    resolved = {
+        "ebp_enterprise": parties.check(entry, "ebpCode", ("platform",), errors),
+        "ebc_enterprise": parties.check(entry, "ebcCode", ("ecommerce",), errors),
+        "owner_enterprise": parties.check(entry, "ownerCode", ("owner", "ecommerce"), errors),
+        "logistics_enterprise": parties.check(entry, "logisticsCode", ("logistics",), errors),
+        "agent_enterprise": parties.check(entry, "agentCode", (), errors),
+    }
+    agent, ebc = resolved["agent_enterprise"], resolved["ebc_enterprise"]
+    if agent is not None and ebc is not None and agent.pk != ebc.pk and not agent.has_role("broker"):
+        errors.append(
+            info(
+                CODE_WRONG_ROLE,
+                _(
+                    "agentCode %(code)s: the declaring enterprise must be a customs broker or the e-commerce enterprise itself"
+                )
+                % {"code": entry.get("agentCode", "")},
+            )
+        )
+    return resolved, errors
+
+
+def _build(entry: dict, resolved: dict, sender, instance: Inventory | None = None) -> tuple[Inventory, list]:
+    values = {column: entry[name] for name, column in HEAD_COLUMNS.items() if name in entry}
+    values["app_status"] = "1"  # set to 2 once the lines are written (the trigger freezes declared lists)
+    values.update(resolved)
+    values["sender"] = sender
+    lines = [
+        InventoryLine(**{column: line[name] for name, column in LINE_COLUMNS.items() if name in line})
+        for line in entry["lines"]
+    ]
+    values["total_value"] = sum((line.total_price for line in lines), Decimal(0))
+    if instance is None:
+        instance = Inventory(**values)
+    else:
+        for column, value in values.items():
+            setattr(instance, column, value)
+    return instance, lines
+
+
+def inventory_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
+    """CEB603 declaration lists; key (declaring enterprise, copNo)."""
+    try:
+        return _receive(entries=entries, sender=sender)
+    except IntegrityError:
+        if len(entries) == 1:
+            receipt = rejected(
+                entries[0],
+                KEY,
+                info(CODE_CONFLICT, _("Another message changed this list at the same time; send it again.")),
+            )
+            record_rejected_receipts(sender=sender, kind="inventory", pairs=[(entries[0], receipt)])
+            return [receipt]
+        receipts = []
+        for entry in entries:
+            receipts.extend(inventory_receive_batch(entries=[entry], sender=sender))
+        return receipts
+
+
+def _receive(*, entries: list[dict], sender) -> list[Receipt]:
+    today = timezone.localdate()
+    parties = Parties(codes_of(entries, ("ebpCode", "ebcCode", "ownerCode", "logisticsCode", "agentCode")))
+    receipts: list[Receipt | None] = [None] * len(entries)
+    resolved_by_index: dict[int, dict] = {}
+    for index, entry in enumerate(entries):
+        resolved, errors = _check_parties(entry, parties)
+        if errors:
+            receipts[index] = rejected(entry, KEY, "; ".join(errors))
+        else:
+            resolved_by_index[index] = resolved
+    pairs = {
+        (r["agent_enterprise"].pk, r["ebc_enterprise"].pk)
+        for r in resolved_by_index.values()
+        if r["agent_enterprise"].pk != r["ebc_enterprise"].pk
+    }
+    authorized = _authorized_pairs(pairs, today)
+    for index in list(resolved_by_index):
+        r = resolved_by_index[index]
+        pair = (r["agent_enterprise"].pk, r["ebc_enterprise"].pk)
+        if pair[0] != pair[1] and pair not in authorized:
+            entry = entries[index]
+            receipts[index] = rejected(
+                entry,
+                KEY,
+                info(
+                    CODE_NO_AUTHORIZATION,
+                    _("agentCode %(agent)s has no valid export authorization from %(ebc)s on %(day)s")
+                    % {"agent": entry["agentCode"], "ebc": entry["ebcCode"], "day": today.isoformat()},
+                ),
+            )
+            del resolved_by_index[index]
+
+    with transaction.atomic():
+        by_agent: dict[int, list[str]] = defaultdict(list)
+        for index, r in resolved_by_index.items():
+            by_agent[r["agent_enterprise"].pk].append(entries[index][KEY])
+        condition = Q(pk__in=[])
+        for agent_id, cop_nos in by_agent.items():
+            condition |= Q(agent_enterprise_id=agent_id, cop_no__in=cop_nos)
+        state: dict[tuple[int, str], Inventory | None] = {
+            (inv.agent_enterprise_id, inv.cop_no): inv
+            for inv in Inventory.objects.select_for_update().filter(condition).order_by("pk")
+        }
+
+        new: dict[tuple[int, str], tuple[Inventory, list, dict]] = {}
+        changed: dict[tuple[int, str], tuple[Inventory, list, dict]] = {}
+        deleted: set[int] = set()
+        results: dict[int, tuple[int, str]] = {}  # entry index -> key of the accepted list
+        for index, resolved in resolved_by_index.items():
+            entry = entries[index]
+            key = (resolved["agent_enterprise"].pk, entry[KEY])
+            current = state.get(key)
+            app_type = entry.get("appType", APP_NEW)
+            if current is not None and current.guid == entry["guid"]:
+                receipts[index] = duplicate(
+                    entry,
+                    KEY,
+                    _("Already received: list %(list)s is %(status)s.")
+                    % {"list": current.invt_no or current.cop_no, "status": current.status},
+                )
+                continue
+            if app_type == APP_NEW:
+                if current is not None:
+                    receipts[index] = rejected(
+                        entry,
+                        KEY,
+                        info(
+                            CODE_KEY_TAKEN,
+                            _(
+                                "copNo %(key)s is already used by another list (%(status)s); a stored list is changed with appType 2"
+                            )
+                            % {"key": entry[KEY], "status": current.status},
+                        ),
+                    )
+                    continue
+                inventory, lines = _build(entry, resolved, sender)
+                new[key] = (inventory, lines, entry)
+                state[key] = inventory
+                receipts[index] = accepted(entry, KEY)
+                results[index] = key
+                continue
+            # change or delete: only while the list is temporarily stored (a list declared
+            # earlier in this same batch is declared already)
+            declared_here = current is not None and not current.pk and new[key][2]["appStatus"] == "2"
+            if current is None or current.status != InventoryStatus.STORED or declared_here:
+                reason = (
+                    _("copNo %(key)s: no such list; there is nothing to change or delete")
+                    if current is None
+                    else _(
+                        "copNo %(key)s is declared (%(status)s): a declared list is never changed; send a cancellation (CEB605)"
+                    )
+                )
+                receipts[index] = rejected(
+                    entry,
+                    KEY,
+                    info(
+                        CODE_NOT_CHANGEABLE,
+                        reason
+                        % {
+                            "key": entry[KEY],
+                            "status": "declared" if declared_here else getattr(current, "status", ""),
+                        },
+                    ),
+                )
+                continue
+            if app_type == APP_DELETE:
+                if current.pk:
+                    deleted.add(current.pk)
+                    changed.pop(key, None)
+                else:
+                    new.pop(key, None)
+                state[key] = None
+                receipts[index] = accepted(entry, KEY)
+                continue
+            if current.pk:
+                inventory, lines = _build(entry, resolved, sender, instance=current)
+                changed[key] = (inventory, lines, entry)
+            else:
+                inventory, lines = _build(entry, resolved, sender)
+                new[key] = (inventory, lines, entry)
+            state[key] = inventory
+            receipts[index] = accepted(entry, KEY)
+            results[index] = key
+
+        if deleted:
+            Inventory.objects.filter(pk__in=deleted, status=InventoryStatus.STORED).delete()
+        to_declare = [
+            inv for inv, _lines, entry in [*new.values(), *changed.values()] if entry["appStatus"] == "2"
+        ]
+        now = timezone.now()
+        if to_declare:
+            _number(to_declare)
+            for inventory in to_declare:
+                inventory.declare()  # the FSM's stored -> declared (in memory; written below)
+                inventory.declared_at = now
+        created = rows_insert([inv for inv, _l, _e in new.values()], returning=True)
+        if changed:
+            rows = [inv for inv, _l, _e in changed.values()]
+            for row in rows:
+                row.updated_at = now
+            rows_update(rows, [*DATA_COLUMNS, "invt_no", "status", "declared_at", "updated_at"])
+            InventoryLine.objects.filter(inventory__in=rows).delete()
+        line_rows = []
+        for inventory, lines, _entry in [*new.values(), *changed.values()]:
+            for line in lines:
+                line.inventory = inventory
+                line_rows.append(line)
+        rows_insert(line_rows)
+        history = [
+            _history(inv, "", InventoryStatus.STORED, _("received (appStatus 1)"))
+            for inv in created
+            if inv.status == InventoryStatus.STORED
+        ]
+        history += [
+            _history(inv, InventoryStatus.STORED, InventoryStatus.DECLARED, _("declared (appStatus 2)"))
+            for inv in to_declare
+        ]
+        rows_insert(history)
+        if to_declare:
+            Inventory.objects.filter(pk__in=[inv.pk for inv in to_declare]).update(app_status="2")
+            for inventory in to_declare:
+                inventory.app_status = "2"
+            compare_and_route(to_declare, locked=True)
+
+        for index, key in results.items():
+            inventory = state.get(key)
+            if inventory is not None and inventory.invt_no:
+                receipts[index] = accepted(entries[index], KEY, f"{inventory.invt_no}: {inventory.status}")
+    record_rejected_receipts(sender=sender, kind="inventory", pairs=list(zip(entries, receipts, strict=True)))
+    return receipts
+
+
+# --- comparison ---------------------------------------------------------------------------------
+def inventories_compare_waiting(*, condition: Q) -> list[Inventory]:
+    """Compare again the declared lists (matching ``condition``) that wait for a document."""
+    waiting = list(
+        Inventory.objects.select_for_update()
+        .filter(condition, status=InventoryStatus.DECLARED)
+        .order_by("pk")
+    )
+    if waiting:
+        compare_and_route(waiting, locked=True)
+    return waiting
+
+
+def _keyed(model, party: str, column: str, keys: set[tuple[int, str]], fields: tuple[str, ...]) -> dict:
+    by_party: dict[int, list[str]] = defaultdict(list)
+    for party_id, number in keys:
+        by_party[party_id].append(number)
+    condition = Q(pk__in=[])
+    for party_id, numbers in by_party.items():
+        condition |= Q(**{f"{party}_id": party_id, f"{column}__in": numbers})
+    return {
+        (getattr(row, f"{party}_id"), getattr(row, column)): row for row in model.objects.filter(condition)
+    }
+
+
+def _rate_lookup():
+    """``to_cny(amount, currency)`` at this month's rate, None if there is none (cached per batch)."""
+    from customs_portal.errors import ApplicationError
+    from declarations.channels.services import to_cny
+
+    cache: dict[str, Decimal | None] = {}
+    today = timezone.localdate()
+
+    def convert(amount: Decimal, currency: str) -> Decimal | None:
+        if currency == "142":  # RMB
+            return amount
+        if currency not in cache:
+            try:
+                cache[currency] = to_cny(amount=Decimal(1), currency=currency, on_date=today)
+            except (ApplicationError, NotImplementedError, LookupError):
+                cache[currency] = None
+        rate = cache[currency]
+        return None if rate is None else amount * rate
+
+    return convert
+
+
+def compare_and_route(inventories: list[Inventory], *, locked: bool) -> dict[str, list[Inventory]]:
+    """Compare declared lists (rows already locked) and move each: wait, return or route."""
+    assert locked  # noqa: S101 - callers lock the rows (select_for_update) in their transaction
+    ids = [inv.pk for inv in inventories]
+    lines: dict[int, list[InventoryLine]] = defaultdict(list)
+    for line in (
+        InventoryLine.objects.filter(inventory_id__in=ids)
+        .only("inventory_id", "gnum", "item_no", "gcode", "currency", "total_price")
+        .order_by("inventory_id", "gnum")
+    ):
+        lines[line.inventory_id].append(line)
+    order_keys = {(inv.ebp_enterprise_id, inv.order_no) for inv in inventories}
+    orders = _keyed(
+        Order,
+        "ebp_enterprise",
+        "order_no",
+        order_keys,
+        ("ebc_enterprise_id", "ebc_code", "goods_value", "freight", "currency"),
+    )
+    payments = _keyed(
+        Payment,
+        "ebp_enterprise",
+        "order_no",
+        order_keys,
+        ("ebc_enterprise_id", "ebc_code", "charge", "currency"),
+    )
+    waybills = _keyed(
+        Waybill,
+        "logistics_enterprise",
+        "logistics_no",
+        {(i.logistics_enterprise_id, i.logistics_no) for i in inventories},
+        ("ebc_code",),
+    )
+    item_nos = {line.item_no for group in lines.values() for line in group}
+    owners = {inv.ebc_enterprise_id for inv in inventories} | {inv.owner_enterprise_id for inv in inventories}
+    goods = {
+        (g.enterprise_id, g.item_no): g
+        for g in Goods.objects.filter(enterprise_id__in=owners, item_no__in=item_nos).only(
+            "enterprise_id", "item_no", "gcode", "status", "licence", "export_duty", "export_rebate"
+        )
+    }
+    ebcs = Enterprise.objects.in_bulk({inv.ebc_enterprise_id for inv in inventories})
+    holders: dict[tuple[int, str], str] = {}
+    condition = Q(pk__in=[])
+    by_party: dict[int, list[str]] = defaultdict(list)
+    for party_id, number in order_keys:
+        by_party[party_id].append(number)
+    for party_id, numbers in by_party.items():
+        condition |= Q(ebp_enterprise_id=party_id, order_no__in=numbers)
+    for party_id, number, invt_no in (
+        Inventory.objects.filter(condition, status__in=HOLDING)
+        .exclude(pk__in=ids)
+        .values_list("ebp_enterprise_id", "order_no", "invt_no")
+    ):
+        holders[(party_id, number)] = invt_no
+    convert = _rate_lookup()
+
+    outcome_rows: dict[str, list[Inventory]] = {"waiting": [], "returned": [], "passed": []}
+    returned_reasons = {}
+    for inventory in inventories:
+        key = (inventory.ebp_enterprise_id, inventory.order_no)
+        outcome = comparison.compare(
+            inventory=inventory,
+            lines=lines[inventory.pk],
+            order=orders.get(key),
+            payment=payments.get(key),
+            waybill=waybills.get((inventory.logistics_enterprise_id, inventory.logistics_no)),
+            goods=goods,
+            ebc=ebcs.get(inventory.ebc_enterprise_id),
+            other_active_list=holders.get(key),
+            to_cny=convert,
+        )
+        if outcome.failures:
+            outcome_rows["returned"].append(inventory)
+            returned_reasons[inventory.pk] = outcome.reasons
+        elif outcome.missing:
+            outcome_rows["waiting"].append(inventory)
+        else:
+            outcome_rows["passed"].append(inventory)
+            holders[key] = inventory.invt_no  # a second list for the same order in this batch fails
+
+    now = timezone.now()
+    returned = outcome_rows["returned"]
+    if returned:
+        history = []
+        for inventory in returned:
+            inventory.return_list()
+            inventory.return_reasons = returned_reasons[inventory.pk]
+            inventory.updated_at = now
+            history.append(
+                _history(
+                    inventory,
+                    InventoryStatus.DECLARED,
+                    InventoryStatus.RETURNED,
+                    "; ".join(f"{r['field']}: {r['reason']}" for r in returned_reasons[inventory.pk])[:2000],
+                )
+            )
+        rows_update(returned, ["status", "return_reasons", "updated_at"])
+        rows_insert(history)
+    if outcome_rows["passed"]:
+        from declarations.channels.services import inventories_route
+
+        inventories_route(inventories=outcome_rows["passed"])
+    return outcome_rows

@@ -1,0 +1,203 @@
+"""Customs reviewers' queue of submitted summary forms: accept with the 18-digit declaration
+number, or return with a reason. Both go through the services (run_transition: the row is
+locked, so of two reviewers deciding at once the second is told the form was decided)."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from customs_portal.errors import ApplicationError
+from customs_portal.permissions import user_has_staff_role
+
+from . import services
+from .models import REVIEW_STATUSES, SummaryForm, SummaryFormHistory, SummaryLine, SummaryStatistic
+
+
+class AcceptForm(forms.Form):
+    declaration_no = forms.CharField(label=_("Declaration number (18 digits)"), max_length=18, min_length=18)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60})
+    )
+
+
+class QueueFilter(admin.SimpleListFilter):
+    title = _("queue")
+    parameter_name = "queue"
+
+    def lookups(self, request, model_admin):
+        return [("waiting", _("Awaiting decision")), ("all", _("All"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in (None, "waiting"):
+            return queryset.filter(status__in=REVIEW_STATUSES)
+        return queryset
+
+    def choices(self, changelist):
+        current = self.value() or "waiting"
+        for value, label in self.lookup_choices:
+            yield {
+                "selected": current == value,
+                "query_string": changelist.get_query_string({self.parameter_name: value}),
+                "display": label,
+            }
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    """Forms the enterprise still owes (draft or returned) after their deadline."""
+
+    title = _("overdue")
+    parameter_name = "overdue"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            from django.utils import timezone
+
+            from .models import OPEN_STATUSES
+
+            return queryset.filter(status__in=OPEN_STATUSES, deadline__lt=timezone.localdate())
+        return queryset
+
+
+class LineInline(admin.TabularInline):
+    model = SummaryLine
+    fields = [
+        "line_no",
+        "gcode",
+        "destination_country",
+        "currency",
+        "qty",
+        "qty1",
+        "unit1",
+        "total_price",
+        "inventory_count",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class HistoryInline(admin.TabularInline):
+    model = SummaryFormHistory
+    fields = ["at", "from_status", "to_status", "actor_display", "reason"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("actor"))
+    def actor_display(self, obj):
+        return obj.actor_display
+
+
+@admin.register(SummaryForm)
+class SummaryFormAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "enterprise", "traf_mode", "country", "port_code", "line_count", "inventory_count", "total_price", "status", "deadline", "overdue", "submitted_at"]  # fmt: skip
+    list_filter = [QueueFilter, OverdueFilter, "status", "month", "additional"]
+    search_fields = ["enterprise__name", "ebc_code", "owner_code", "declaration_no"]
+    list_select_related = ["enterprise"]
+    ordering = ["deadline", "submitted_at", "id"]
+    readonly_fields = ["enterprise", "month", "number", "ebc_code", "traf_mode", "owner_enterprise", "owner_code", "country", "port_code", "part", "parts", "additional", "inventory_count", "line_count", "total_price", "deadline", "status", "submitted_at", "submitted_by", "declaration_no", "return_reason", "decided_at"]  # fmt: skip
+    fields = readonly_fields
+    inlines = [LineInline, HistoryInline]
+    change_form_template = "summaries/admin/change_form.html"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("overdue"), boolean=True)
+    def overdue(self, obj):
+        return obj.is_overdue
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/accept/",
+                self.admin_site.admin_view(self.accept_view),
+                name="summaries_summaryform_accept",
+            ),
+            path(
+                "<int:pk>/return/",
+                self.admin_site.admin_view(self.return_view),
+                name="summaries_summaryform_return",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _decide(self, request, pk, *, form_class, title, call):
+        if not user_has_staff_role(request.user, "reviewer"):
+            messages.error(request, _("Only a customs reviewer may decide on summary forms."))
+            return redirect(reverse("admin:summaries_summaryform_change", args=[pk]))
+        obj = get_object_or_404(SummaryForm, pk=pk)
+        form = form_class(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                call(obj, form.cleaned_data)
+            except ApplicationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Decision recorded for %(form)s.") % {"form": obj})
+                return redirect(reverse("admin:summaries_summaryform_changelist"))
+            return redirect(reverse("admin:summaries_summaryform_change", args=[pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "object": obj,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "summaries/admin/decide.html", context)
+
+    def accept_view(self, request, pk):
+        return self._decide(
+            request,
+            pk,
+            form_class=AcceptForm,
+            title=_("Accept the summary form"),
+            call=lambda obj, data: services.summary_form_accept(
+                form=obj, actor=request.user, declaration_no=data["declaration_no"]
+            ),
+        )
+
+    def return_view(self, request, pk):
+        return self._decide(
+            request,
+            pk,
+            form_class=ReturnForm,
+            title=_("Return the summary form"),
+            call=lambda obj, data: services.summary_form_return(
+                form=obj, actor=request.user, reason=data["reason"]
+            ),
+        )
+
+
+@admin.register(SummaryStatistic)
+class SummaryStatisticAdmin(admin.ModelAdmin):
+    list_display = ["month", "enterprise", "ebc_code", "hs4", "destination_country", "currency", "inventory_count", "total_price"]  # fmt: skip
+    list_filter = ["month"]
+    readonly_fields = list_display
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

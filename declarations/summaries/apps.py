@@ -1,0 +1,36 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class SummariesConfig(AppConfig):
+    name = "declarations.summaries"
+    label = "summaries"
+    verbose_name = _("Monthly summary declarations")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        post_migrate.connect(ensure_summary_reviewer_permissions, sender=self)
+
+
+# Customs reviewers work the queue of submitted forms (accept with the declaration number or
+# return with a reason, through the services) and read the month's statistics.
+SUMMARY_REVIEWER_PERMISSIONS = [
+    "view_summaryform",
+    "change_summaryform",
+    "view_summaryline",
+    "view_summaryformhistory",
+    "view_summarystatistic",
+]
+
+
+def ensure_summary_reviewer_permissions(sender, using="default", **kwargs):
+    from django.contrib.auth.models import Group, Permission
+
+    from customs_portal.permissions import STAFF_ROLES
+
+    group, _created = Group.objects.using(using).get_or_create(name=STAFF_ROLES["reviewer"])
+    perms = Permission.objects.using(using).filter(
+        content_type__app_label="summaries", codename__in=SUMMARY_REVIEWER_PERMISSIONS
+    )
+    group.permissions.add(*perms)

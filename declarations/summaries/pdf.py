@@ -1,0 +1,69 @@
+"""The summary form as an export goods declaration form, rendered to PDF by WeasyPrint.
+
+Nothing is fetched from outside: the stylesheet is inline, the CJK font comes from the
+system's fontconfig (fonts-noto-cjk), and the URL fetcher refuses every URL.
+"""
+
+import logging
+
+from django.db.models import Min
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from declarations.models import InventoryLine
+
+from . import codes
+from .models import SummaryForm
+
+
+class NoFetching(Exception):
+    pass
+
+
+def _url_fetcher_class():
+    from weasyprint.urls import URLFetcher
+
+    class RefuseEverything(URLFetcher):
+        """Loads nothing: a form never pulls images, fonts or stylesheets from a URL."""
+
+        def fetch(self, url, headers=None):
+            raise ValueError(f"summary PDFs load nothing from outside (refused {url[:80]})")
+
+    return RefuseEverything
+
+
+def form_pdf_context(form: SummaryForm) -> dict:
+    names = {
+        (row["gcode"], row["country"], row["currency"]): row["name"]
+        for row in InventoryLine.objects.filter(inventory__summary_link__form=form)
+        .values("gcode", "country", "currency")
+        .annotate(name=Min("gname"))
+        .order_by()
+    }
+    lines = [
+        {
+            "line": line,
+            "name": names.get((line.gcode, line.destination_country, line.currency), ""),
+            "destination": codes.with_name(line.destination_country, codes.COUNTRIES_ZH),
+            "currency": codes.with_name(line.currency, codes.CURRENCIES_ZH),
+        }
+        for line in form.lines.order_by("line_no")
+    ]
+    return {
+        "form": form,
+        "enterprise": form.enterprise,
+        "owner": form.owner_enterprise,
+        "transport": codes.with_name(form.traf_mode, codes.TRANSPORT_MODES_ZH),
+        "arrival": codes.with_name(form.country, codes.COUNTRIES_ZH),
+        "lines": lines,
+    }
+
+
+def render_summary_pdf(*, form: SummaryForm) -> bytes:
+    """The PDF bytes of ``form``; the printed form is always in Chinese."""
+    import weasyprint
+
+    with translation.override("zh-hans"):
+        html = render_to_string("summaries/form_pdf.html", form_pdf_context(form))
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    return weasyprint.HTML(string=html, base_url=None, url_fetcher=_url_fetcher_class()()).write_pdf()

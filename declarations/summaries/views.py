@@ -1,0 +1,179 @@
+"""Trader pages for monthly summaries: the e-commerce enterprise and its authorized broker.
+
+Every lookup goes through the selectors: a form of an enterprise the user neither is nor
+declares for (under an authorization valid today) is simply not found (404).
+"""
+
+import datetime as dt
+import json
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views import View
+
+from customs_portal.errors import ApplicationError
+from customs_portal.permissions import EnterpriseMemberRequiredMixin
+
+from . import exports, selectors, services
+from .codes import TRANSPORT_MODES
+from .models import SummaryForm, month_start
+
+
+def _month_param(request) -> dt.date:
+    raw = request.GET.get("month")
+    if not raw:
+        return services.previous_month()
+    try:
+        return services.parse_month(raw)
+    except ApplicationError:
+        raise Http404 from None
+
+
+class SummaryMixin(EnterpriseMemberRequiredMixin):
+    def get_principal(self):
+        """The enterprise whose summaries are shown: the user's own, or a principal (?for=pk)."""
+        principals = selectors.principals_for(enterprise=self.enterprise)
+        wanted = self.request.GET.get("for") or self.request.POST.get("for")
+        if not wanted:
+            return self.enterprise, principals
+        try:
+            return get_object_or_404(principals, pk=int(wanted)), principals
+        except ValueError:
+            raise Http404 from None
+
+    def get_form(self, pk) -> SummaryForm:
+        return get_object_or_404(selectors.summary_forms_for(enterprise=self.enterprise), pk=pk)
+
+
+class OverviewView(SummaryMixin, View):
+    def get(self, request):
+        principal, principals = self.get_principal()
+        month = _month_param(request)
+        today = timezone.localdate()
+        current = month_start(today)
+        try:
+            deadline = services.summary_deadline(month=month)
+        except ApplicationError as exc:
+            deadline, deadline_error = None, str(exc)
+        else:
+            deadline_error = ""
+        preview = services.summary_plan(enterprise_id=principal.pk, month=current)
+        forms = selectors.month_forms(principal=principal, month=month)
+        context = {
+            "principal": principal,
+            "principals": principals if len(principals) > 1 else [],
+            "month": month,
+            "months": selectors.months_with_forms(principal=principal),
+            "deadline": deadline,
+            "deadline_error": deadline_error,
+            "days_left": (deadline - today).days if deadline else None,
+            "days_overdue": (today - deadline).days if deadline else None,
+            "forms": forms,
+            "statistics": selectors.month_statistics(principal=principal, month=month),
+            "current_month": current,
+            "preview": preview,
+            "preview_lines": sum(len(p.lines) for p in preview),
+            "transport_modes": TRANSPORT_MODES,
+            "may_declare": services.may_declare_for(acting=self.enterprise, principal=principal),
+        }
+        return render(request, "summaries/overview.html", context)
+
+
+class MonthCsvView(SummaryMixin, View):
+    def get(self, request):
+        principal, _principals = self.get_principal()
+        month = _month_param(request)
+        data = exports.month_export(month=month, enterprises=[principal])
+        response = HttpResponse(exports.month_csv(data), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="summaries-{month:%Y-%m}.csv"'
+        return response
+
+
+class MonthJsonView(SummaryMixin, View):
+    def get(self, request):
+        principal, _principals = self.get_principal()
+        month = _month_param(request)
+        data = exports.month_export(month=month, enterprises=[principal])
+        response = HttpResponse(
+            json.dumps(data, ensure_ascii=False, indent=1), content_type="application/json"
+        )
+        response["Content-Disposition"] = f'attachment; filename="summaries-{month:%Y-%m}.json"'
+        return response
+
+
+class FormDetailView(SummaryMixin, View):
+    def get(self, request, pk):
+        form = self.get_form(pk)
+        inventories = Paginator(selectors.form_inventories(form=form), 50).get_page(request.GET.get("page"))
+        context = {
+            "form": form,
+            "lines": form.lines.order_by("line_no"),
+            "page_obj": inventories,
+            "history": form.history.select_related("actor").order_by("at", "id"),
+            "may_declare": services.may_declare_for(acting=self.enterprise, principal=form.enterprise),
+            "transport_modes": TRANSPORT_MODES,
+        }
+        return render(request, "summaries/form_detail.html", context)
+
+
+class _TransitionView(SummaryMixin, View):
+    def post(self, request, pk):
+        form = self.get_form(pk)
+        try:
+            self.run(form=form, request=request)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, self.done)
+        return redirect("summaries:form_detail", pk=form.pk)
+
+
+class FormSubmitView(_TransitionView):
+    @property
+    def done(self):
+        return _("The form was declared to customs.")
+
+    def run(self, *, form, request):
+        services.summary_form_submit(form=form, actor=request.user)
+
+
+class FormResubmitView(_TransitionView):
+    @property
+    def done(self):
+        return _("The corrected form was declared to customs again.")
+
+    def run(self, *, form, request):
+        services.summary_form_resubmit(
+            form=form, actor=request.user, note=request.POST.get("note", "")[:1000]
+        )
+
+
+class FormPdfView(SummaryMixin, View):
+    def get(self, request, pk):
+        from .pdf import render_summary_pdf
+
+        form = self.get_form(pk)
+        response = HttpResponse(render_summary_pdf(form=form), content_type="application/pdf")
+        response["Content-Disposition"] = (
+            f'attachment; filename="summary-{form.month:%Y-%m}-{form.number}.pdf"'
+        )
+        return response
+
+
+class FormCeb701View(SummaryMixin, View):
+    def get(self, request, pk):
+        form = self.get_form(pk)
+        try:
+            body = services.summary_form_ceb701(form=form)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+            return redirect("summaries:form_detail", pk=form.pk)
+        response = HttpResponse(body, content_type="application/xml; charset=utf-8")
+        response["Content-Disposition"] = (
+            f'attachment; filename="CEB701-{form.month:%Y-%m}-{form.number}.xml"'
+        )
+        return response

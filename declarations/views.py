@@ -1,0 +1,150 @@
+"""Trader pages: the goods register, the declaration lists and the clearance error log."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from customs_portal.errors import ApplicationError
+from customs_portal.permissions import EnterpriseMemberRequiredMixin
+
+from . import selectors
+from .forms import GoodsFilterForm, GoodsForm, InventoryFilterForm
+from .services import goods as goods_services
+
+PAGE_SIZE = 25
+
+
+def _apply_service_error(form, exc: ApplicationError) -> None:
+    if exc.field and exc.field in form.fields:
+        form.add_error(exc.field, str(exc))
+    else:
+        form.add_error(None, str(exc))
+
+
+class GoodsListView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        filters = GoodsFilterForm(request.GET or None)
+        status = query = ""
+        if filters.is_valid():
+            status = filters.cleaned_data["status"]
+            query = filters.cleaned_data["q"]
+        goods = goods_services.goods_list(enterprise=self.enterprise, status=status, query=query)
+        page = Paginator(goods, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "declarations/goods_list.html", {"page_obj": page, "filters": filters})
+
+
+class GoodsCreateView(EnterpriseMemberRequiredMixin, View):
+    template_name = "declarations/goods_form.html"
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": GoodsForm(), "goods": None})
+
+    def post(self, request):
+        form = GoodsForm(request.POST)
+        if form.is_valid():
+            try:
+                goods = goods_services.goods_create(
+                    enterprise=self.enterprise, actor=request.user, data=form.cleaned_data
+                )
+            except ApplicationError as exc:
+                _apply_service_error(form, exc)
+            else:
+                messages.success(request, _("Goods registered: customs will review them."))
+                return redirect("declarations:goods_detail", goods.pk)
+        return render(request, self.template_name, {"form": form, "goods": None}, status=400)
+
+
+class GoodsDetailView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request, pk):
+        goods = goods_services.goods_get(enterprise=self.enterprise, pk=pk)
+        history = goods.history.select_related("actor").all()
+        return render(request, "declarations/goods_detail.html", {"goods": goods, "history": history})
+
+
+class GoodsEditView(EnterpriseMemberRequiredMixin, View):
+    template_name = "declarations/goods_form.html"
+
+    def _locked(self, request, goods):
+        messages.error(request, _("Approved goods cannot be changed: register a new item instead."))
+        return redirect("declarations:goods_detail", goods.pk)
+
+    def get(self, request, pk):
+        goods = goods_services.goods_get(enterprise=self.enterprise, pk=pk)
+        if not goods.is_editable:
+            return self._locked(request, goods)
+        return render(request, self.template_name, {"form": GoodsForm(instance=goods), "goods": goods})
+
+    def post(self, request, pk):
+        goods = goods_services.goods_get(enterprise=self.enterprise, pk=pk)
+        if not goods.is_editable:
+            return self._locked(request, goods)
+        form = GoodsForm(request.POST, instance=goods)
+        if form.is_valid():
+            try:
+                goods_services.goods_update(goods=goods, actor=request.user, data=form.cleaned_data)
+            except ApplicationError as exc:
+                _apply_service_error(form, exc)
+            else:
+                messages.success(request, _("Goods updated."))
+                return redirect("declarations:goods_detail", goods.pk)
+        return render(request, self.template_name, {"form": form, "goods": goods}, status=400)
+
+
+class InventoryListView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        filters = InventoryFilterForm(request.GET or None)
+        criteria = {}
+        if filters.is_valid():
+            criteria = {k: v for k, v in filters.cleaned_data.items() if v}
+        inventories = selectors.inventory_list(enterprise=self.enterprise, **criteria).only(
+            "pk",
+            "invt_no",
+            "cop_no",
+            "order_no",
+            "logistics_no",
+            "status",
+            "channel",
+            "total_value",
+            "received_at",
+            "declared_at",
+            "released_at",
+            "departed_at",
+        )
+        page = Paginator(inventories, PAGE_SIZE).get_page(request.GET.get("page"))
+        return render(request, "declarations/inventory_list.html", {"page_obj": page, "filters": filters})
+
+
+class InventoryDetailView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request, pk):
+        inventory = selectors.inventory_get(enterprise=self.enterprise, pk=pk)
+        return render(
+            request,
+            "declarations/inventory_detail.html",
+            {
+                "inventory": inventory,
+                "lines": inventory.lines.all(),
+                "history": inventory.history.all(),
+                "cancel_requests": inventory.cancel_requests.all(),
+                "reasons": selectors.reasons_by_field(inventory.return_reasons),
+            },
+        )
+
+
+class ClearanceErrorsView(EnterpriseMemberRequiredMixin, View):
+    """Returned or rejected lists, and the entries refused at intake, of this enterprise."""
+
+    def get(self, request):
+        returned = Paginator(selectors.returned_inventories(enterprise=self.enterprise), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        rejections = Paginator(selectors.intake_rejections(enterprise=self.enterprise), PAGE_SIZE).get_page(
+            request.GET.get("rpage")
+        )
+        returned_rows = [(inv, selectors.reasons_by_field(inv.return_reasons)) for inv in returned]
+        return render(
+            request,
+            "declarations/clearance_errors.html",
+            {"page_obj": returned, "returned_rows": returned_rows, "rejections": rejections},
+        )
