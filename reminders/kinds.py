@@ -1,0 +1,475 @@
+"""What is due on a given day: one function per reminder kind, pure reads.
+
+Each kind looks at the subjects that are still unresolved *today* and yields, for each, the
+latest stage whose date has come (``latest_stage``). That is how a job that did not run for a
+few days catches up: a stage whose date passed while it was down is still the latest one and
+is sent once; a stage that a later stage has overtaken is not sent any more (the enterprise
+gets the more urgent notice instead of two at once). A subject resolved in the meantime is not
+a candidate at all, so nothing stale goes out.
+
+The schedule:
+- annual report for year Y (window 1 January – 30 June of Y+1): 30, 7 and 1 days before
+  30 June, then an overdue notice on 1 July and every 7 days until the report is in (submitted
+  or accepted) or the year ends.
+- authorization expiring: 30, 7 and 1 days before ``valid_to``; with automatic renewal on, one
+  renewal notice 30 days before instead.
+- monthly summary deadline (the 15th, or the first working day after it): 5 and 1 working
+  days before, then overdue weekly until the summary is declared.
+- items waiting for the enterprise (supplement requested, returned lists, corrections asked):
+  when it starts waiting, then weekly while it waits.
+- reviews past their due date (3 working days) and questions unanswered after 2 working days:
+  to customs reviewers, when overdue, then weekly.
+"""
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.db.models import Count, Min, OuterRef, Subquery
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customs_portal.errors import ApplicationError
+from customs_portal.workdays import WorkdayCalendar
+
+from .models import ReminderKind
+
+REVIEW_WORKING_DAYS = 3  # domain: a review should not exceed three working days
+QUESTION_WORKING_DAYS = 2  # unanswered questions remind staff after two working days
+REPEAT_EVERY_DAYS = 7  # overdue and waiting notices repeat weekly
+SMS_STAGES_PREFIXES = ("D-1", "WD-1", "OVERDUE")  # the last-day and overdue stages also go by SMS
+
+
+@dataclass(frozen=True)
+class Due:
+    kind: str
+    stage: str
+    enterprise_id: int
+    customs_code: str
+    subject: str
+    due_date: dt.date
+    title: str = field(compare=False)
+    body: str = field(compare=False, default="")
+    link: str = field(compare=False, default="")
+
+    @property
+    def key(self) -> tuple:
+        return (self.kind, self.subject, self.due_date, self.stage, self.enterprise_id)
+
+    @property
+    def sms(self) -> bool:
+        return self.stage in ("D-1", "WD-1") or self.stage.startswith("OVERDUE")
+
+    def line(self) -> str:
+        return (
+            f"{self.kind} {self.stage} {self.customs_code or '-'} {self.subject} {self.due_date.isoformat()}"
+        )
+
+
+def latest_stage(today: dt.date, schedule: Iterable[tuple[str, dt.date]]) -> str | None:
+    """The stage with the latest date on or before ``today`` (None if none has come)."""
+    best: tuple[dt.date, str] | None = None
+    for stage, on in schedule:
+        if on <= today and (best is None or on >= best[0]):
+            best = (on, stage)
+    return best[1] if best else None
+
+
+def repeating(prefix: str, first: dt.date, today: dt.date) -> list[tuple[str, dt.date]]:
+    """``prefix`` on ``first``, then ``prefix+7``, ``prefix+14`` … up to ``today``."""
+    if today < first:
+        return []
+    weeks = (today - first).days // REPEAT_EVERY_DAYS
+    return [
+        (
+            prefix if n == 0 else f"{prefix}+{n * REPEAT_EVERY_DAYS}",
+            first + dt.timedelta(days=n * REPEAT_EVERY_DAYS),
+        )
+        for n in range(weeks + 1)
+    ]
+
+
+def days_before(due: dt.date, days: Iterable[int]) -> list[tuple[str, dt.date]]:
+    return [(f"D-{n}", due - dt.timedelta(days=n)) for n in days]
+
+
+def _local_date(value) -> dt.date:
+    return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+
+
+def _model(label: str):
+    """Another part's model, or None while it is not built yet (read-only use)."""
+    try:
+        return apps.get_model(label)
+    except LookupError:
+        return None
+
+
+class Context:
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.calendar = WorkdayCalendar()
+
+
+# --- annual report --------------------------------------------------------------------------
+def annual_report(ctx: Context) -> Iterator[Due]:
+    from registration.cooperation.models import REPORT_WINDOW_END, AnnualReport, AnnualReportStatus
+    from registration.models import Enterprise
+
+    today = ctx.today
+    year = today.year - 1
+    due = dt.date(today.year, *REPORT_WINDOW_END)
+    schedule = days_before(due, (30, 7, 1)) + repeating("OVERDUE", due + dt.timedelta(days=1), today)
+    stage = latest_stage(today, schedule)
+    if stage is None:
+        return
+    report_in = AnnualReport.objects.filter(
+        year=year, status__in=[AnnualReportStatus.SUBMITTED, AnnualReportStatus.ACCEPTED]
+    ).values("enterprise_id")
+    # an enterprise approved this year did not exist as a registered enterprise last year
+    start_of_year = timezone.make_aware(dt.datetime(today.year, 1, 1))
+    enterprises = (
+        Enterprise.objects.approved()
+        .exclude(pk__in=report_in)
+        .exclude(approved_at__gte=start_of_year)
+        .values_list("pk", "customs_code")
+    )
+    link = reverse("cooperation:annual_report")
+    if stage.startswith("OVERDUE"):
+        title = _("Your annual report for %(year)s is overdue") % {"year": year}
+        body = _(
+            "The reporting window closed on %(due)s. Submit the annual report for %(year)s now; "
+            "an overdue report affects your credit rating."
+        ) % {"due": due.isoformat(), "year": year}
+    else:
+        title = _("Annual report for %(year)s due by %(due)s") % {"year": year, "due": due.isoformat()}
+        body = _(
+            "The reporting window for the %(year)s annual report runs from 1 January to 30 June. "
+            "Please submit it before %(due)s."
+        ) % {"year": year, "due": due.isoformat()}
+    for pk, code in enterprises:
+        yield Due(ReminderKind.ANNUAL_REPORT, stage, pk, code or "", f"AR-{year}", due, title, body, link)
+
+
+# --- authorization expiring -----------------------------------------------------------------
+def authorization_expiring(ctx: Context) -> Iterator[Due]:
+    from . import authorization_reads
+
+    if authorization_reads.model_or_none() is None:
+        return
+
+    today = ctx.today
+    for auth in authorization_reads.expiring(today=today, horizon=today + dt.timedelta(days=30)):
+        due, number = auth["valid_to"], auth["number"]
+        if auth["auto_renew"]:
+            stage = latest_stage(today, [("RENEWAL", due - dt.timedelta(days=30))])
+            title = _("Authorization %(number)s will be renewed automatically on %(due)s") % {
+                "number": number,
+                "due": due.isoformat(),
+            }
+            body = _(
+                "Automatic renewal is on for this authorization. Turn it off before %(due)s if the "
+                "partnership ends."
+            ) % {"due": due.isoformat()}
+        else:
+            stage = latest_stage(today, days_before(due, (30, 7, 1)))
+            title = _("Authorization %(number)s expires on %(due)s") % {
+                "number": number,
+                "due": due.isoformat(),
+            }
+            body = _(
+                "After %(due)s the agent can no longer declare under this authorization. Renew it "
+                "or apply for a new one in time."
+            ) % {"due": due.isoformat()}
+        if stage is None:
+            continue
+        link = _authorization_link(auth["pk"])
+        for enterprise_pk, code in sorted(auth["parties"]):
+            yield Due(
+                ReminderKind.AUTHORIZATION_EXPIRING,
+                stage,
+                enterprise_pk,
+                code,
+                f"AUTH-{auth['pk']}",
+                due,
+                title,
+                body,
+                link,
+            )
+
+
+def _authorization_link(pk) -> str:
+    try:
+        return reverse("authorization:detail", args=[pk])
+    except NoReverseMatch:  # the detail route is another part's; the list always exists
+        return reverse("authorization:list")
+
+
+# --- monthly summary deadline ---------------------------------------------------------------
+def summary_deadline_for(calendar: WorkdayCalendar, month_first: dt.date) -> dt.date:
+    """The summary for the month before ``month_first`` is due by the 15th (next working day)."""
+    return calendar.first_workday_on_or_after(month_first.replace(day=15))
+
+
+def summary_deadline(ctx: Context) -> Iterator[Due]:
+    from .summary_reads import pending_summaries
+
+    today, cal = ctx.today, ctx.calendar
+    deadline = summary_deadline_for(cal, today.replace(day=1))
+    # before this month's deadline the previous month is concerned; after it, still that month
+    # (overdue) until declared
+    schedule = [
+        ("WD-5", cal.subtract_working_days(deadline, 5)),
+        ("WD-1", cal.subtract_working_days(deadline, 1)),
+        *repeating("OVERDUE", deadline + dt.timedelta(days=1), today),
+    ]
+    stage = latest_stage(today, schedule)
+    if stage is None:
+        return
+    period = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+    label = period.strftime("%Y-%m")
+    link = reverse("summaries:overview")
+    if stage.startswith("OVERDUE"):
+        title = _("The monthly summary for %(month)s is overdue") % {"month": label}
+        body = _("The deadline was %(due)s. Declare the summary for %(month)s now.") % {
+            "due": deadline.isoformat(),
+            "month": label,
+        }
+    else:
+        title = _("Monthly summary for %(month)s due by %(due)s") % {
+            "month": label,
+            "due": deadline.isoformat(),
+        }
+        body = _("The declaration lists cleared in %(month)s must be declared as a summary by %(due)s.") % {
+            "month": label,
+            "due": deadline.isoformat(),
+        }
+    for pk, code in pending_summaries(period=period):
+        yield Due(
+            ReminderKind.SUMMARY_DEADLINE, stage, pk, code or "", f"SUM-{label}", deadline, title, body, link
+        )
+
+
+# --- items waiting for the enterprise --------------------------------------------------------
+def _history_since(history_model, fk: str, status: str):
+    """Subquery: when the subject last moved to ``status``."""
+    return Subquery(
+        history_model.objects.filter(**{fk: OuterRef("pk"), "to_status": status})
+        .order_by("-at")
+        .values("at")[:1]
+    )
+
+
+def waiting(ctx: Context) -> Iterator[Due]:
+    from registration.models import Enterprise, EnterpriseHistory, EnterpriseStatus
+
+    today = ctx.today
+    # registration corrections asked by the reviewer
+    rows = (
+        Enterprise.objects.filter(status=EnterpriseStatus.CORRECTIONS_REQUESTED)
+        .annotate(
+            since=_history_since(EnterpriseHistory, "enterprise", EnterpriseStatus.CORRECTIONS_REQUESTED)
+        )
+        .values_list("pk", "customs_code", "since", "review_note")
+    )
+    link = reverse("registration:status")
+    for pk, code, since, note in rows:
+        if since is None:  # no history row: no stable date to count from, so no reminder
+            continue
+        start = _local_date(since)
+        stage = latest_stage(today, repeating("WAITING", start, today))
+        title = _("Customs asked you to correct your registration")
+        body = note or _("Open your registration, correct it as asked and resubmit it.")
+        yield Due(ReminderKind.WAITING, stage, pk, code or "", f"REG-{pk}", start, title, body, link)
+
+    # declaration lists returned to their sender, one notice per enterprise (not per parcel)
+    Inventory = _model("declarations.Inventory")
+    if Inventory is not None:
+        link = reverse("cooperation:clearance_errors")
+        rows = (
+            Inventory.objects.filter(status="returned")
+            .values("sender_id", "sender__customs_code")
+            .annotate(n=Count("pk"), oldest=Min("updated_at"))
+        )
+        for row in rows:
+            start = _local_date(row["oldest"])
+            stage = latest_stage(today, repeating("WAITING", start, today))
+            title = _("%(n)s declaration lists were returned to you") % {"n": row["n"]}
+            body = _(
+                "Correct and resend the returned declaration lists; the reasons are in the clearance error log."
+            )
+            yield Due(
+                ReminderKind.WAITING,
+                stage,
+                row["sender_id"],
+                row["sender__customs_code"] or "",
+                "RETURNED-LISTS",
+                start,
+                title,
+                body,
+                link,
+            )
+
+    # authorizations for which the reviewer asked for supplementary materials
+    from . import authorization_reads
+
+    if authorization_reads.model_or_none() is not None:
+        for auth_pk, enterprise_pk, code, since, number in authorization_reads.supplement_requested():
+            if since is None:
+                continue
+            start = _local_date(since)
+            stage = latest_stage(today, repeating("WAITING", start, today))
+            title = _("Customs asked for supplementary materials for authorization %(number)s") % {
+                "number": number
+            }
+            body = _("Add the requested materials and resubmit the authorization.")
+            link = _authorization_link(auth_pk)
+            yield Due(
+                ReminderKind.WAITING,
+                stage,
+                enterprise_pk,
+                code or "",
+                f"AUTH-{auth_pk}",
+                start,
+                title,
+                body,
+                link,
+            )
+
+
+# --- reviews past their due date (to customs) ------------------------------------------------
+def _overdue_review(ctx: Context, start: dt.date, days: int) -> tuple[dt.date, str | None]:
+    due = ctx.calendar.add_working_days(start, days)
+    return due, latest_stage(ctx.today, repeating("OVERDUE", due + dt.timedelta(days=1), ctx.today))
+
+
+def review_overdue(ctx: Context) -> Iterator[Due]:
+    from registration.cooperation.models import AnnualReport, AnnualReportStatus
+    from registration.models import Enterprise, EnterpriseStatus
+
+    admin_link = "/admin/"
+    rows = Enterprise.objects.filter(
+        status=EnterpriseStatus.PENDING_REVIEW, submitted_at__isnull=False
+    ).values_list("pk", "customs_code", "name", "submitted_at")
+    for pk, code, name, submitted_at in rows:
+        due, stage = _overdue_review(ctx, _local_date(submitted_at), REVIEW_WORKING_DAYS)
+        if stage:
+            title = _("Registration review overdue: %(name)s (due %(due)s)") % {
+                "name": name,
+                "due": due.isoformat(),
+            }
+            yield Due(
+                ReminderKind.REVIEW_OVERDUE,
+                stage,
+                pk,
+                code or "",
+                f"REG-{pk}",
+                due,
+                title,
+                "",
+                f"{admin_link}registration/enterprise/{pk}/change/",
+            )
+    rows = AnnualReport.objects.filter(
+        status=AnnualReportStatus.SUBMITTED, submitted_at__isnull=False
+    ).values_list(
+        "pk", "enterprise_id", "enterprise__customs_code", "enterprise__name", "year", "submitted_at"
+    )
+    for pk, ent, code, name, year, submitted_at in rows:
+        due, stage = _overdue_review(ctx, _local_date(submitted_at), REVIEW_WORKING_DAYS)
+        if stage:
+            title = _("Annual report review overdue: %(name)s, %(year)s (due %(due)s)") % {
+                "name": name,
+                "year": year,
+                "due": due.isoformat(),
+            }
+            yield Due(
+                ReminderKind.REVIEW_OVERDUE,
+                stage,
+                ent,
+                code or "",
+                f"AR-{year}",
+                due,
+                title,
+                "",
+                f"{admin_link}cooperation/annualreport/{pk}/change/",
+            )
+    from . import authorization_reads
+
+    if authorization_reads.model_or_none() is not None:
+        for auth_pk, ent, code, since, number in authorization_reads.under_review():
+            due, stage = _overdue_review(ctx, _local_date(since), REVIEW_WORKING_DAYS)
+            if stage:
+                title = _("Authorization review overdue: %(number)s (due %(due)s)") % {
+                    "number": number,
+                    "due": due.isoformat(),
+                }
+                yield Due(
+                    ReminderKind.REVIEW_OVERDUE,
+                    stage,
+                    ent,
+                    code or "",
+                    f"AUTH-{auth_pk}",
+                    due,
+                    title,
+                    "",
+                    f"{admin_link}authorization/authorization/{auth_pk}/change/",
+                )
+
+
+def question_unanswered(ctx: Context) -> Iterator[Due]:
+    from registration.cooperation.models import Question, QuestionStatus
+
+    rows = Question.objects.filter(status=QuestionStatus.OPEN).values_list(
+        "pk",
+        "enterprise_id",
+        "enterprise__customs_code",
+        "enterprise__name",
+        "subject",
+        "waiting_since",
+        "created_at",
+    )
+    for pk, ent, code, name, subject, since, created in rows:
+        due, stage = _overdue_review(ctx, _local_date(since or created), QUESTION_WORKING_DAYS)
+        if stage:
+            title = _("Question from %(name)s unanswered since %(due)s: %(subject)s") % {
+                "name": name,
+                "due": due.isoformat(),
+                "subject": subject,
+            }
+            yield Due(
+                ReminderKind.QUESTION_UNANSWERED,
+                stage,
+                ent,
+                code or "",
+                f"Q-{pk}",
+                due,
+                title,
+                "",
+                f"/admin/cooperation/question/{pk}/change/",
+            )
+
+
+KINDS = {
+    ReminderKind.ANNUAL_REPORT: annual_report,
+    ReminderKind.AUTHORIZATION_EXPIRING: authorization_expiring,
+    ReminderKind.SUMMARY_DEADLINE: summary_deadline,
+    ReminderKind.WAITING: waiting,
+    ReminderKind.REVIEW_OVERDUE: review_overdue,
+    ReminderKind.QUESTION_UNANSWERED: question_unanswered,
+}
+
+
+def due_on(today: dt.date) -> tuple[list[Due], list[ApplicationError]]:
+    """Every reminder due on ``today``; a kind that cannot answer (an unknown calendar year)
+    is reported, the others still go out."""
+    ctx = Context(today)
+    dues: list[Due] = []
+    errors: list[ApplicationError] = []
+    for fn in KINDS.values():
+        try:
+            dues.extend(d for d in fn(ctx) if d.stage)
+        except ApplicationError as exc:
+            errors.append(exc)
+    return dues, errors

@@ -1,0 +1,124 @@
+"""The annual report: filed in the browser for the previous year, reviewed by customs."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+
+from customs_portal.errors import ApplicationError
+from registration.cooperation.models import AnnualReport, AnnualReportHistory
+from registration.cooperation.services import annual_report_review, annual_report_submit
+from reminders.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+LAST_YEAR = timezone.localdate().year - 1
+FORM = {
+    "business_status": "operating",
+    "contact_name": "王经理",
+    "contact_phone": "13800000001",
+    "contact_email": "report@example.com",
+    "import_volume": "1200.50",
+    "export_volume": "3400",
+    "staff_count": "40",
+    "customs_staff_count": "3",
+    "declared_true": "on",
+}
+DATA = {**FORM, "declared_true": None}
+
+
+def test_trader_files_last_years_report_in_the_browser(trader_client, enterprise):
+    page = trader_client.get("/cooperation/annual-report/")
+    assert page.status_code == 200
+    assert str(LAST_YEAR) in page.content.decode()
+    response = trader_client.post("/cooperation/annual-report/", FORM)
+    assert response.status_code == 302
+    report = AnnualReport.objects.get(enterprise=enterprise)
+    assert (report.year, report.status, report.staff_count) == (LAST_YEAR, "submitted", 40)
+    assert AnnualReportHistory.objects.filter(report=report, to_status="submitted").count() == 1
+
+
+def test_report_without_the_truthfulness_declaration_is_refused(trader_client, enterprise):
+    response = trader_client.post("/cooperation/annual-report/", {**FORM, "declared_true": ""})
+    assert response.status_code == 400
+    assert AnnualReport.objects.count() == 0
+
+
+def test_customs_staff_cannot_exceed_total_staff(trader_client):
+    response = trader_client.post("/cooperation/annual-report/", {**FORM, "customs_staff_count": "41"})
+    assert response.status_code == 400
+    assert AnnualReport.objects.count() == 0
+
+
+def test_a_submitted_report_cannot_be_filed_again(enterprise, trader):
+    annual_report_submit(enterprise=enterprise, actor=trader, data=DATA, declared_true=True)
+    with pytest.raises(ApplicationError) as err:
+        annual_report_submit(enterprise=enterprise, actor=trader, data=DATA, declared_true=True)
+    assert err.value.code == "already_submitted"
+    assert AnnualReport.objects.count() == 1
+
+
+def test_the_service_refuses_a_report_not_declared_true(enterprise, trader):
+    with pytest.raises(ApplicationError):
+        annual_report_submit(enterprise=enterprise, actor=trader, data=DATA, declared_true=False)
+    assert AnnualReport.objects.count() == 0
+
+
+def test_customs_returns_then_the_enterprise_corrects_and_customs_accepts(enterprise, trader, reviewer):
+    report = annual_report_submit(enterprise=enterprise, actor=trader, data=DATA, declared_true=True)
+    with pytest.raises(ApplicationError):
+        annual_report_review(report=report, reviewer=reviewer, accept=False, note="")
+    report = annual_report_review(
+        report=report, reviewer=reviewer, accept=False, note="Export volume is wrong"
+    )
+    assert report.status == "returned"
+    assert Notification.objects.filter(user=trader, kind="annual_report").count() == 1
+    report = annual_report_submit(
+        enterprise=enterprise, actor=trader, data={**DATA, "export_volume": 3500}, declared_true=True
+    )
+    assert (report.status, report.export_volume) == ("submitted", 3500)
+    report = annual_report_review(report=report, reviewer=reviewer, accept=True)
+    assert report.status == "accepted"
+    assert list(report.history.values_list("to_status", flat=True)) == [
+        "submitted",
+        "returned",
+        "submitted",
+        "accepted",
+    ]
+
+
+def test_report_for_the_previous_year_depends_on_the_day(enterprise, trader):
+    report = annual_report_submit(
+        enterprise=enterprise, actor=trader, data=DATA, declared_true=True, today=dt.date(2026, 2, 1)
+    )
+    assert report.year == 2025
+
+
+def test_reviewer_returns_a_report_in_admin(enterprise, trader, reviewer_client):
+    report = annual_report_submit(enterprise=enterprise, actor=trader, data=DATA, declared_true=True)
+    url = f"/admin/cooperation/annualreport/{report.pk}/change/"
+    assert reviewer_client.get(url).status_code == 200
+    response = reviewer_client.post(
+        url, {"decision": "return", "note": "Staff figures missing", **_inline_mgmt()}
+    )
+    assert response.status_code == 302
+    report = AnnualReport.objects.get(pk=report.pk)
+    assert (report.status, report.review_note) == ("returned", "Staff figures missing")
+
+
+def test_reviewer_accepts_reports_with_the_admin_action(enterprise, trader, reviewer_client):
+    report = annual_report_submit(enterprise=enterprise, actor=trader, data=DATA, declared_true=True)
+    reviewer_client.post(
+        "/admin/cooperation/annualreport/", {"action": "accept_selected", "_selected_action": [report.pk]}
+    )
+    assert AnnualReport.objects.get(pk=report.pk).status == "accepted"
+
+
+def _inline_mgmt():
+    prefix = "history"
+    return {
+        f"{prefix}-TOTAL_FORMS": "0",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
