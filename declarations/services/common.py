@@ -189,6 +189,9 @@ def rows_update(rows: list, fields: list[str]) -> None:
     """
     if not rows:
         return
+    if connection.vendor != "postgresql":  # the embedded SQLite default: Django's own statement
+        type(rows[0]).objects.bulk_update(rows, fields, batch_size=500)
+        return
     from psycopg2.extras import execute_values
 
     model = type(rows[0])
@@ -252,6 +255,8 @@ def rows_insert(rows: list, *, returning: bool = False) -> list:
     """
     if not rows:
         return rows
+    if connection.vendor != "postgresql":  # the embedded SQLite default: Django's own statement
+        return type(rows[0]).objects.bulk_create(rows, batch_size=500)
     from psycopg2.extras import execute_values
 
     model = type(rows[0])

@@ -344,13 +344,24 @@ def _build(*, enterprise: Enterprise, month: dt.date, deadline: dt.date) -> Buil
         sql = _LINK_SQL.format(ids=",".join(["%s"] * len(whole)))
         if additional:
             sql += _LINK_UNSUMMARISED_SQL
+        bounds = [connection.ops.adapt_datetimefield_value(moment) for moment in (start, end)]
+        params = [*whole, enterprise.pk, InventoryStatus.DEPARTED, *bounds]
         with connection.cursor() as cursor:
-            # link and count in one statement: the lists each whole form got
-            cursor.execute(
-                f"WITH linked AS ({sql} RETURNING form_id) SELECT form_id, count(*) FROM linked GROUP BY form_id",
-                [*whole, enterprise.pk, InventoryStatus.DEPARTED, start, end],
-            )
-            counts = dict(cursor.fetchall())
+            if connection.vendor == "postgresql":
+                # link and count in one statement: the lists each whole form got
+                cursor.execute(
+                    f"WITH linked AS ({sql} RETURNING form_id) SELECT form_id, count(*) FROM linked GROUP BY form_id",
+                    params,
+                )
+                counts = dict(cursor.fetchall())
+            else:  # the embedded SQLite default has no data-modifying WITH: link, then count
+                cursor.execute(sql, params)
+                counts = dict(
+                    SummaryInventory.objects.filter(form_id__in=whole)
+                    .values("form_id")
+                    .annotate(n=Count("inventory_id"))
+                    .values_list("form_id", "n")
+                )
         changed = []
         for form in forms:
             if form.pk in counts:

@@ -12,7 +12,7 @@ from authorization.imports import import_rows
 from authorization.models import Authorization, AuthorizationChange
 from customs_portal.errors import ApplicationError
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 D = dt.date
 

@@ -15,5 +15,11 @@ def test_every_scheduled_task_is_registered_with_the_worker():
 
 def test_the_scheduled_jobs_are_also_ops_commands():
     commands = get_commands()
-    for command in ("send_reminders", "expire_authorizations"):
+    for command in ("send_reminders", "expire_authorizations", "build_monthly_summaries"):
         assert command in commands
+
+
+def test_the_monthly_summaries_are_built_on_the_first_of_each_month():
+    tasks = {entry["task"]: entry["schedule"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    schedule = tasks["declarations.summaries.tasks.build_previous_month_task"]
+    assert schedule.day_of_month == {1}

@@ -448,6 +448,7 @@ def _raw(sql, params):
         cursor.execute(sql, params)
 
 
+@pytest.mark.postgres  # a PostgreSQL trigger
 def test_the_database_refuses_to_change_or_delete_a_declared_list(cast):
     p = parcel(cast)
     send_parcel(cast, p)
@@ -480,6 +481,7 @@ def test_the_database_lets_a_stored_list_change(cast):
 
 
 # --- bulk ----------------------------------------------------------------------------------------
+@pytest.mark.postgres  # the COPY and VALUES statements of the PostgreSQL path
 def test_a_batch_costs_the_same_number_of_queries_whatever_its_size(cast, django_assert_max_num_queries):
     from django.db import connection as conn
     from django.test.utils import CaptureQueriesContext

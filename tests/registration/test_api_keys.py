@@ -122,3 +122,11 @@ def test_reviewers_cannot_create_keys_in_the_admin(reviewer_client, enterprise):
     add = reverse("admin:registration_enterpriseapikey_add")
     assert reviewer_client.post(add, {"name": "erp", "enterprise": enterprise.pk}).status_code == 403
     assert not EnterpriseAPIKey.objects.exists()
+
+
+def test_the_key_pages_are_in_the_menu_of_administrators_only(client, trader_factory, enterprise):
+    link = f'href="{KEYS}"'
+    client.force_login(trader_factory(enterprise, admin=True))
+    assert link in client.get(reverse("home")).content.decode()
+    client.force_login(trader_factory(enterprise, admin=False))
+    assert link not in client.get(reverse("home")).content.decode()

@@ -152,6 +152,7 @@ def _in_thread(fn):
     return run, results, errors
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_reviewers_deciding_at_once_the_second_is_told(exporter, exporter_user, staff_factory):
     listed(exporter)
@@ -182,6 +183,7 @@ def test_two_reviewers_deciding_at_once_the_second_is_told(exporter, exporter_us
     assert SummaryFormHistory.objects.filter(form=form).count() == 2
 
 
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_builds_at_once_build_the_month_once(exporter):
     for n in range(20):

@@ -13,9 +13,10 @@ from django.db import transaction
 DEMO_MODULES = [
     "registration.demo",
     "authorization.demo",
+    # the risk rules and inspection rate first, so that the demo lists are routed under them
+    "declarations.channels.demo",
     "declarations.demo",
     "declarations.summaries.demo",
-    "declarations.channels.demo",
     "registration.cooperation.demo",
     "reminders.demo",
 ]
