@@ -17,7 +17,7 @@ from declarations.services.receipts import Receipt
 
 from . import ceb_builders as b
 
-SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "ceb" / "samples"
+SAMPLES = Path(__file__).resolve().parent / "ceb_samples"  # copies of ../shared/ceb/samples
 
 
 @pytest.fixture(autouse=True)
