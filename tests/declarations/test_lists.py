@@ -463,6 +463,19 @@ def test_the_database_refuses_to_change_or_delete_a_declared_list(cast):
         _raw("UPDATE declarations_inventoryline SET total_price = 1 WHERE inventory_id = %s", [inv.pk])
     with pytest.raises(IntegrityError, match="lines of a declared inventory"):
         _raw("DELETE FROM declarations_inventoryline WHERE inventory_id = %s", [inv.pk])
+    # nor can a line be added to it, even alongside lines of other lists in one statement
+    stored = parcel(cast, app_status="1")
+    send(cast, "inventory", stored["inventory"])
+    add_lines = """
+        CREATE TEMP TABLE extra_lines ON COMMIT DROP AS
+            SELECT * FROM declarations_inventoryline WHERE inventory_id IN (%s, %s);
+        UPDATE extra_lines
+           SET id = nextval(pg_get_serial_sequence('declarations_inventoryline', 'id')), gnum = gnum + 100;
+        INSERT INTO declarations_inventoryline SELECT * FROM extra_lines;
+    """
+    with pytest.raises(IntegrityError, match="lines of a declared inventory"):
+        _raw(add_lines, [inventory_of(stored).pk, inv.pk])
+    _raw(add_lines, [inventory_of(stored).pk, inventory_of(stored).pk])  # a stored list's lines may change
     # status fields still move
     _raw("UPDATE declarations_inventory SET channel = 'red', status = 'under_review' WHERE id = %s", [inv.pk])
     assert inventory_of(p).channel == "red"
