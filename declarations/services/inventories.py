@@ -400,9 +400,10 @@ def _keyed(model, party: str, column: str, keys: set[tuple[int, str]], fields: t
     condition = Q(pk__in=[])
     for party_id, numbers in by_party.items():
         condition |= Q(**{f"{party}_id": party_id, f"{column}__in": numbers})
-    return {
-        (getattr(row, f"{party}_id"), getattr(row, column)): row for row in model.objects.filter(condition)
-    }
+    # only the columns the comparison reads: the documents' other columns (and their payloads)
+    # are not loaded for every list of a batch
+    rows = model.objects.filter(condition).only(f"{party}_id", column, *fields)
+    return {(getattr(row, f"{party}_id"), getattr(row, column)): row for row in rows}
 
 
 def _rate_lookup():
