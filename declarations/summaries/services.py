@@ -33,6 +33,10 @@ BEIJING = ZoneInfo("Asia/Shanghai")  # customs months are Beijing time, whatever
 DEADLINE_DAY = 15  # lists of month M are due by the 15th of M+1 (domain item 7)
 DECLARATION_NO = re.compile(r"^\d{18}$")
 BUILD_WORK_MEM = "64MB"  # for the build's transaction only (one build per enterprise at a time)
+# The month's grouping is one big join and sort; PostgreSQL's default costs keep it on one
+# core for a few hundred thousand lines. Within the build's transaction only, parallel workers
+# are made cheap enough that the join and sort are split (about a fifth faster on 2 cores).
+BUILD_PLANNER_SETTINGS = {"parallel_setup_cost": "100", "parallel_tuple_cost": "0.001"}
 BUILD_LOCK_CLASS = 7001  # pg advisory lock namespace: one build per enterprise at a time
 
 
@@ -230,6 +234,8 @@ def summary_month_build(*, enterprise: Enterprise, month: dt.date) -> BuildResul
                         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", lock_args)
                     # the month's grouping sorts every goods line: keep the sort in memory
                     cursor.execute("SELECT set_config('work_mem', %s, true)", [BUILD_WORK_MEM])
+                    for name, value in BUILD_PLANNER_SETTINGS.items():
+                        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
             return _build_or_keep(enterprise=enterprise, month=month, deadline=deadline)
     except IntegrityError:
         raise ApplicationError(
