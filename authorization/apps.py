@@ -31,12 +31,8 @@ AUTHORIZATION_REVIEWER_PERMISSIONS = [
 
 
 def ensure_authorization_review_permissions(sender, using="default", **kwargs):
-    from django.contrib.auth.models import Group, Permission
+    from customs_portal.permissions import staff_role_grant
 
-    from customs_portal.permissions import STAFF_ROLES
-
-    group, _created = Group.objects.using(using).get_or_create(name=STAFF_ROLES["reviewer"])
-    perms = Permission.objects.using(using).filter(
-        content_type__app_label="authorization", codename__in=AUTHORIZATION_REVIEWER_PERMISSIONS
+    staff_role_grant(
+        role="reviewer", app_label="authorization", codenames=AUTHORIZATION_REVIEWER_PERMISSIONS, using=using
     )
-    group.permissions.add(*perms)

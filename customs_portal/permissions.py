@@ -44,3 +44,16 @@ def user_has_staff_role(user, role: str) -> bool:
     if user.is_superuser:
         return True
     return user.groups.filter(name=STAFF_ROLES[role]).exists()
+
+
+def staff_role_grant(*, role: str, app_label: str, codenames: list[str], using: str = "default") -> None:
+    """Give a staff role's group these permissions of one app; idempotent.
+
+    Each app calls it from its own post_migrate receiver with the permissions its screens
+    need, so the groups are complete after every ``migrate``.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    group, _created = Group.objects.using(using).get_or_create(name=STAFF_ROLES[role])
+    perms = Permission.objects.using(using).filter(content_type__app_label=app_label, codename__in=codenames)
+    group.permissions.add(*perms)

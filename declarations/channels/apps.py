@@ -35,12 +35,8 @@ RISK_OFFICER_PERMISSIONS = [
 
 
 def ensure_risk_officer_permissions(sender, using="default", **kwargs):
-    from django.contrib.auth.models import Group, Permission
+    from customs_portal.permissions import staff_role_grant
 
-    from customs_portal.permissions import STAFF_ROLES
-
-    group, _created = Group.objects.using(using).get_or_create(name=STAFF_ROLES["risk_officer"])
-    perms = Permission.objects.using(using).filter(
-        content_type__app_label="channels", codename__in=RISK_OFFICER_PERMISSIONS
+    staff_role_grant(
+        role="risk_officer", app_label="channels", codenames=RISK_OFFICER_PERMISSIONS, using=using
     )
-    group.permissions.add(*perms)

@@ -29,12 +29,6 @@ REVIEWER_PERMISSIONS = [
 
 
 def ensure_staff_permissions(sender, using="default", **kwargs):
-    from django.contrib.auth.models import Group, Permission
+    from customs_portal.permissions import staff_role_grant
 
-    from customs_portal.permissions import STAFF_ROLES
-
-    group, _created = Group.objects.using(using).get_or_create(name=STAFF_ROLES["reviewer"])
-    perms = Permission.objects.using(using).filter(
-        content_type__app_label="cooperation", codename__in=REVIEWER_PERMISSIONS
-    )
-    group.permissions.add(*perms)
+    staff_role_grant(role="reviewer", app_label="cooperation", codenames=REVIEWER_PERMISSIONS, using=using)
