@@ -3,29 +3,16 @@
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
-from django.utils import translation
 
 from customs_portal.errors import ApplicationError
 from declarations.models import Goods, GoodsStatus
 from declarations.services import goods as goods_services
 
+from . import in_english
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def api_client_for(api_client_for):
-    """The shared fixture, asking for English answers."""
-
-    def create(enterprise):
-        client = api_client_for(enterprise)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return create
+# every test here reads the answers in English (fixtures shared by the intake tests)
+_english = in_english._english
+api_client_for = in_english.api_client_for
 
 
 def goods_data(**overrides):

@@ -9,33 +9,19 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
-from django.utils import translation
 
 from declarations import intake
 from declarations.models import ReceivedMessage
 from declarations.services.receipts import Receipt
 
 from . import ceb_builders as b
+from . import in_english
+
+# every test here reads the answers in English (fixtures shared by the intake tests)
+_english = in_english._english
+api_client_for = in_english.api_client_for
 
 SAMPLES = Path(__file__).resolve().parent / "ceb_samples"  # copies of ../shared/ceb/samples
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def api_client_for(api_client_for):
-    """The shared fixture, asking for English answers."""
-
-    def create(enterprise):
-        client = api_client_for(enterprise)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return create
 
 
 class FakeServices:

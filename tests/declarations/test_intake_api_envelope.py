@@ -1,27 +1,14 @@
 """The intake endpoints refuse bad requests as a whole, cleanly, before any entry is processed."""
 
 import pytest
-from django.utils import translation
 
 from declarations import ceb
 
+from . import in_english
 
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def api_client_for(api_client_for):
-    """The shared fixture, asking for English answers."""
-
-    def create(enterprise):
-        client = api_client_for(enterprise)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return create
+# every test here reads the answers in English (fixtures shared by the intake tests)
+_english = in_english._english
+api_client_for = in_english.api_client_for
 
 
 @pytest.fixture

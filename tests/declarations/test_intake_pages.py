@@ -4,29 +4,16 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from declarations.models import Inventory
 
+from . import in_english
 from .inventory_rows import make_inventory
 
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def api_client_for(api_client_for):
-    """The shared fixture, asking for English answers."""
-
-    def create(enterprise):
-        client = api_client_for(enterprise)
-        client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
-        return client
-
-    return create
+# every test here reads the answers in English (fixtures shared by the intake tests)
+_english = in_english._english
+api_client_for = in_english.api_client_for
 
 
 def test_a_trader_sees_the_lists_it_is_a_party_to_and_no_others(
