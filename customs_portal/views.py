@@ -11,7 +11,12 @@ def home(request):
     if user.is_authenticated and getattr(user, "enterprise", None) is not None:
         if not user.enterprise.is_approved:
             return redirect("registration:status")
-        return render(request, "dashboard.html", {"enterprise": user.enterprise})
+        from registration.cooperation.glance import enterprise_glance
+
+        glance = enterprise_glance(enterprise=user.enterprise, user=user)
+        return render(
+            request, "dashboard.html", {"enterprise": user.enterprise, "waiting": glance["waiting"]}
+        )
     return render(request, "home.html")
 
 

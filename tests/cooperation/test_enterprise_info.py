@@ -1,5 +1,7 @@
 """The enterprise information page, and tenant isolation on every cooperation page."""
 
+import re
+
 import pytest
 
 from registration.cooperation.models import AnnualReport
@@ -132,3 +134,15 @@ def test_staff_without_a_verified_second_factor_cannot_download_attachments(
 def test_information_page_speaks_simplified_chinese(trader_client):
     html = trader_client.get("/cooperation/enterprise-info/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
     assert "注册信息" in html and "统一社会信用代码" in html and "通关差错记录" in html
+
+
+def test_the_dashboard_shows_what_is_waiting_for_the_enterprise_only(
+    trader_client, enterprise, other_enterprise
+):
+    returned_inventory(sender=enterprise, reasons=["支付金额不一致"])
+    returned_inventory(sender=other_enterprise, reasons=["别人的清单"])
+    html = trader_client.get("/").content.decode()
+    assert 'data-testid="waiting"' in html
+    assert "/cooperation/clearance-errors/" in html and "/cooperation/enterprise-info/" in html
+    # its own returned list is counted, the other enterprise's is not
+    assert re.search(r'<a href="/cooperation/clearance-errors/">[^<]+</a>: 1</li>', html)
