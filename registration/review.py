@@ -12,7 +12,7 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -167,14 +167,25 @@ def enterprise_approve(*, enterprise: Enterprise, reviewer) -> Enterprise:
                 % {"name": locked.name, "code": locked.customs_code},
             )
 
-    return run_transition(
-        instance=enterprise,
-        transition="approve",
-        history_model=EnterpriseHistory,
-        actor=reviewer,
-        before=before,
-        after=after,
-    )
+    try:
+        return run_transition(
+            instance=enterprise,
+            transition="approve",
+            history_model=EnterpriseHistory,
+            actor=reviewer,
+            before=before,
+            after=after,
+        )
+    except IntegrityError:
+        # the customs code's unique constraint: another approval drew the same free code at
+        # the same instant (the check in customs_code_generate cannot see uncommitted rows)
+        raise ApplicationError(
+            "customs_code_taken",
+            gettext_lazy(
+                "Another approval took the same customs registration code at the same moment. "
+                "Nothing was saved; approve again."
+            ),
+        )
 
 
 def _decide_with_reason(

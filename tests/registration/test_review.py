@@ -94,6 +94,21 @@ def test_customs_codes_are_never_reused(monkeypatch, pending, enterprise_factory
     assert done.customs_code == "3100654321" != taken.customs_code
 
 
+def test_a_code_drawn_by_another_approval_at_the_same_instant_is_refused_cleanly(
+    monkeypatch, pending, enterprise_factory, reviewer, mailoutbox
+):
+    # the other approval committed its code after this one checked that the code was free
+    taken = enterprise_factory(customs_code="3100123456")
+    monkeypatch.setattr(review, "customs_code_generate", lambda: taken.customs_code)
+    applicant = pending(customs_code=None)
+    with translation.override("en"), pytest.raises(ApplicationError, match="approve again"):
+        review.enterprise_approve(enterprise=applicant, reviewer=reviewer)
+    stored = Enterprise.objects.get(pk=applicant.pk)
+    assert stored.status == EnterpriseStatus.PENDING_REVIEW and stored.customs_code is None
+    assert not EnterpriseHistory.objects.filter(enterprise=applicant).exists()
+    assert mailoutbox == []
+
+
 def test_no_mail_is_sent_when_the_decision_rolls_back(pending, reviewer, mailoutbox):
     applicant = pending()
     review.enterprise_approve(enterprise=applicant, reviewer=reviewer)  # on_commit never runs
