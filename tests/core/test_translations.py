@@ -41,3 +41,25 @@ def test_committed_mo_matches_its_po(po, tmp_path):
         assert gettext.GNUTranslations(committed)._catalog == gettext.GNUTranslations(compiled)._catalog, (
             f"{mo} is stale: run scripts/makemessages"
         )
+
+
+PARTS = [
+    "portal",
+    "registration",
+    "cooperation",
+    "authorization",
+    "declarations",
+    "summaries",
+    "channels",
+    "reminders",
+]
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_every_string_in_the_code_and_pages_is_in_its_catalogue(part):
+    """A string added to a page or the code (or changed) without its translation fails here,
+    not in front of a trader: the part's strings are extracted afresh and checked."""
+    done = subprocess.run(
+        [str(ROOT / "scripts" / "makemessages"), "--check", part], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
