@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customs_portal.bulk import rows_insert
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.fsm import run_transition
 from customs_portal.permissions import user_has_staff_role
@@ -311,7 +312,6 @@ def inventories_route(*, inventories) -> dict[int, str]:
     one history entry and one channel decision.
     """
     from declarations.models import Inventory, InventoryHistory, InventoryStatus
-    from declarations.services.common import rows_insert
 
     inventories = list(inventories)
     if not inventories:

@@ -8,16 +8,13 @@ refused entry writes nothing but its rejection record.
 from __future__ import annotations
 
 import datetime as dt
-import io
-import json
 from collections.abc import Iterable
 
-from django.core.serializers.json import DjangoJSONEncoder
-from django.db import connection, models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs_portal.bulk import rows_insert
 from registration.models import Enterprise
 
 from ..models import IntakeRejection
@@ -178,109 +175,3 @@ def record_rejected_receipts(*, sender, kind: str, pairs: list[tuple[dict, Recei
     ]
     if rejections:
         intake_rejection_record_many(sender=sender, rejections=rejections)
-
-
-def rows_update(rows: list, fields: list[str]) -> None:
-    """Write ``fields`` of many rows in one ``UPDATE ... FROM (VALUES ...)``.
-
-    Django's ``bulk_update`` builds a CASE WHEN per row and field, which costs more in Python
-    than the database spends on the update; this is the same statement PostgreSQL-native.
-    Used for status moves only (the FSM methods have already checked each move in memory).
-    """
-    if not rows:
-        return
-    if connection.vendor != "postgresql":  # the embedded SQLite default: Django's own statement
-        type(rows[0]).objects.bulk_update(rows, fields, batch_size=500)
-        return
-    from psycopg2.extras import execute_values
-
-    model = type(rows[0])
-    meta = model._meta
-    table = connection.ops.quote_name(meta.db_table)
-    concrete = [meta.get_field(name) for name in fields]
-    columns = [field.column for field in concrete]
-    template = "(%s::bigint, " + ", ".join(f"%s::{field.db_type(connection)}" for field in concrete) + ")"
-    values = [
-        [row.pk] + [field.get_db_prep_save(getattr(row, field.attname), connection) for field in concrete]
-        for row in rows
-    ]
-    assignments = ", ".join(
-        f"{connection.ops.quote_name(c)} = v.{connection.ops.quote_name(c)}" for c in columns
-    )
-    names = ", ".join(["id", *(connection.ops.quote_name(c) for c in columns)])
-    with connection.cursor() as cursor:
-        execute_values(
-            cursor.cursor,
-            f"UPDATE {table} AS t SET {assignments} FROM (VALUES %s) AS v({names}) WHERE t.id = v.id",  # noqa: S608
-            values,
-            template=template,
-            page_size=1000,
-        )
-
-
-def _converter(field, raw_json: bool = False):
-    """How one field's value goes to psycopg2: as is where psycopg2 adapts it natively (text,
-    numbers, Decimal, aware datetimes, ids), through Django only where Django must act."""
-    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-        return lambda row: field.pre_save(row, True)
-    if isinstance(field, models.JSONField) and raw_json:
-        return lambda row: json.dumps(getattr(row, field.attname), cls=field.encoder or DjangoJSONEncoder)
-    if isinstance(field, models.JSONField):
-        return lambda row: field.get_db_prep_save(getattr(row, field.attname), connection)
-    attname = field.attname
-    return lambda row: getattr(row, attname)
-
-
-def _copy_text(value) -> str:
-    """One value in PostgreSQL's COPY text format."""
-    if value is None:
-        return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, (dict, list)):
-        value = json.dumps(value, cls=DjangoJSONEncoder)
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
-
-
-def rows_insert(rows: list, *, returning: bool = False) -> list:
-    """INSERT many new rows of one model: ``COPY`` when no keys are needed back, else one
-    ``INSERT ... VALUES ... RETURNING`` page per 1,000 rows.
-
-    The hot intake path writes tens of thousands of rows a minute; ``bulk_create`` spends
-    more time compiling SQL in Python than PostgreSQL spends inserting. ``returning`` sets
-    the primary keys on the objects (as ``bulk_create`` does on PostgreSQL).
-    """
-    if not rows:
-        return rows
-    if connection.vendor != "postgresql":  # the embedded SQLite default: Django's own statement
-        return type(rows[0]).objects.bulk_create(rows, batch_size=500)
-    from psycopg2.extras import execute_values
-
-    model = type(rows[0])
-    meta = model._meta
-    fields = [f for f in meta.concrete_fields if not f.primary_key]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    if not returning:
-        converters = [_converter(f, raw_json=True) for f in fields]
-        buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(_copy_text(convert(row)) for convert in converters))
-            buffer.write("\n")
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY {quote(meta.db_table)} ({columns}) FROM STDIN", buffer)
-        return rows
-    converters = [_converter(f) for f in fields]
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES %s RETURNING {quote(meta.pk.column)}"
-    values = [[convert(row) for convert in converters] for row in rows]
-    with connection.cursor() as cursor:
-        ids = execute_values(cursor.cursor, sql, values, page_size=1000, fetch=True)
-    for row, (pk,) in zip(rows, ids, strict=True):
-        row.pk = pk
-        row._state.adding = False
-        row._state.db = connection.alias
-    return rows

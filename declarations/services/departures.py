@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs_portal.bulk import rows_insert, rows_update
+
 from ..models import Departure, Inventory, InventoryStatus
 from .common import (
     CODE_BAD_VALUE,
@@ -28,8 +30,6 @@ from .common import (
     parse_ceb_time,
     record_rejected_receipts,
     rejected,
-    rows_insert,
-    rows_update,
 )
 from .inventories import _history
 from .receipts import Receipt

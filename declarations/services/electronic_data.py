@@ -15,6 +15,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from customs_portal.bulk import rows_insert
+
 from ..models import Inventory, InventoryStatus, Order, OrderLine, Payment, Waybill
 from .common import (
     APP_CHANGE,
@@ -31,7 +33,6 @@ from .common import (
     info,
     record_rejected_receipts,
     rejected,
-    rows_insert,
 )
 from .receipts import Receipt
 

@@ -23,6 +23,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from customs_portal.bulk import rows_insert, rows_update
 from registration.models import Enterprise
 
 from .. import comparison
@@ -51,8 +52,6 @@ from .common import (
     info,
     record_rejected_receipts,
     rejected,
-    rows_insert,
-    rows_update,
 )
 from .receipts import Receipt
 
