@@ -5,6 +5,7 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
+from customs_portal.bulk import rows_insert
 from customs_portal.sms import send_sms
 
 from .models import Notification
@@ -130,7 +131,7 @@ def reminders_send(*, today, dry_run: bool = False):
 
     token = str(uuid.uuid4())
     with transaction.atomic():
-        Reminder.objects.bulk_create(
+        rows_insert(
             [
                 Reminder(
                     kind=d.kind,
@@ -147,11 +148,11 @@ def reminders_send(*, today, dry_run: bool = False):
                 for d in dues
             ],
             ignore_conflicts=True,
-            batch_size=500,
         )
         mine = list(Reminder.objects.filter(run_token=token))
         recipients = _reminder_recipients(mine)
-        Notification.objects.bulk_create(
+        # COPY on PostgreSQL: a reminder day writes tens of thousands of notifications
+        rows_insert(
             [
                 Notification(
                     user=user,
@@ -163,8 +164,7 @@ def reminders_send(*, today, dry_run: bool = False):
                 )
                 for r in mine
                 for user in recipients[r.pk]
-            ],
-            batch_size=500,
+            ]
         )
         ids = [r.pk for r in mine]
         if ids:
