@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView
@@ -42,6 +43,18 @@ urlpatterns = [
     path("declarations/", include("declarations.urls")),
     path("summaries/", include("declarations.summaries.urls")),
     path("reminders/", include("reminders.urls")),
+    # a section's bare address leads to its first page rather than to "not found"
+    *(
+        path(section, RedirectView.as_view(pattern_name=target))
+        for section, target in [
+            ("account/", "account:api_keys"),
+            ("cooperation/", "cooperation:enterprise_info"),
+            ("authorizations/", "authorization:list"),
+            ("declarations/", "declarations:inventory_list"),
+            ("summaries/", "summaries:overview"),
+            ("reminders/", "reminders:notifications"),
+        ]
+    ),
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]

@@ -49,3 +49,20 @@ def test_unapproved_enterprise_is_confined_to_its_registration(client, enterpris
 @pytest.mark.django_db
 def test_healthz_answers_ok(client):
     assert client.get("/healthz").json() == {"status": "ok"}
+
+
+@pytest.mark.parametrize(
+    ("section", "page"),
+    [
+        ("/account/", "/account/api-keys/"),
+        ("/cooperation/", "/cooperation/enterprise-info/"),
+        ("/authorizations/", "/authorizations/list/"),
+        ("/declarations/", "/declarations/lists/"),
+        ("/summaries/", "/summaries/overview/"),
+        ("/reminders/", "/reminders/notifications/"),
+    ],
+)
+def test_a_sections_bare_address_leads_to_its_first_page(trader_client, section, page):
+    response = trader_client.get(section)
+    assert response.status_code == 302 and response["Location"] == page
+    assert trader_client.get(page).status_code == 200
