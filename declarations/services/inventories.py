@@ -419,7 +419,7 @@ def _rate_lookup():
         if currency not in cache:
             try:
                 cache[currency] = to_cny(amount=Decimal(1), currency=currency, on_date=today)
-            except (ApplicationError, NotImplementedError, LookupError):
+            except ApplicationError:  # no rate for the month: an A list is returned saying so
                 cache[currency] = None
         rate = cache[currency]
         return None if rate is None else amount * rate
