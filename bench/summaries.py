@@ -264,15 +264,14 @@ def raw(sellers, *, build_settings: bool = False) -> tuple[float, int]:
     transaction uses (work_mem, cheap parallel workers), to show what they give the raw query."""
     from django.db import connection, transaction
 
-    from declarations.summaries.services import BUILD_PLANNER_SETTINGS, BUILD_WORK_MEM, month_bounds
+    from declarations.summaries.services import build_settings_apply, month_bounds
 
     start, end = month_bounds(MONTH)
     rows = 0
     began = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
         if build_settings:
-            for name, value in {"work_mem": BUILD_WORK_MEM, **BUILD_PLANNER_SETTINGS}.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            build_settings_apply(cursor)
         for seller in sellers:
             cursor.execute(RAW_LINES, [seller.pk, start, end])
             rows += len(cursor.fetchall())

@@ -32,11 +32,11 @@ from .models import (
 BEIJING = ZoneInfo("Asia/Shanghai")  # customs months are Beijing time, whatever the server runs
 DEADLINE_DAY = 15  # lists of month M are due by the 15th of M+1 (domain item 7)
 DECLARATION_NO = re.compile(r"^\d{18}$")
-BUILD_WORK_MEM = "64MB"  # for the build's transaction only (one build per enterprise at a time)
-# The month's grouping is one big join and sort; PostgreSQL's default costs keep it on one
-# core for a few hundred thousand lines. Within the build's transaction only, parallel workers
-# are made cheap enough that the join and sort are split (about a fifth faster on 2 cores).
-BUILD_PLANNER_SETTINGS = {"parallel_setup_cost": "100", "parallel_tuple_cost": "0.001"}
+# Set for the build's transaction only (one build per enterprise at a time). The month's
+# grouping is one big join and sort over every goods line: the sort is kept in memory, and
+# parallel workers are made cheap enough that PostgreSQL splits the join and the sort (its
+# default costs keep a few hundred thousand lines on one core; about a fifth faster on 2 cores).
+BUILD_SETTINGS = {"work_mem": "64MB", "parallel_setup_cost": "100", "parallel_tuple_cost": "0.001"}
 BUILD_LOCK_CLASS = 7001  # pg advisory lock namespace: one build per enterprise at a time
 
 
@@ -205,6 +205,12 @@ def _safe_deadline(month: dt.date) -> dt.date | None:
         return None  # shown as "calendar not known yet"; a deadline is never guessed
 
 
+def build_settings_apply(cursor) -> None:
+    """BUILD_SETTINGS for the rest of the cursor's transaction, in one statement (PostgreSQL)."""
+    calls = ", ".join("set_config(%s, %s, true)" for _ in BUILD_SETTINGS)
+    cursor.execute(f"SELECT {calls}", [item for pair in BUILD_SETTINGS.items() for item in pair])
+
+
 def summary_month_build(*, enterprise: Enterprise, month: dt.date) -> BuildResult:
     """Build (or rebuild) one enterprise's month: drafts are replaced, submitted forms kept.
 
@@ -232,10 +238,7 @@ def summary_month_build(*, enterprise: Enterprise, month: dt.date) -> BuildResul
                         cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
                     else:  # inside a caller's transaction (tests, scripts): lock until it ends
                         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", lock_args)
-                    # the month's grouping sorts every goods line: keep the sort in memory
-                    cursor.execute("SELECT set_config('work_mem', %s, true)", [BUILD_WORK_MEM])
-                    for name, value in BUILD_PLANNER_SETTINGS.items():
-                        cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+                    build_settings_apply(cursor)
             return _build_or_keep(enterprise=enterprise, month=month, deadline=deadline)
     except IntegrityError:
         raise ApplicationError(
