@@ -59,3 +59,42 @@ def test_check_deploy_is_clean_with_production_settings():
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+# what only tests, lint and benchmarks import: none of it may reach the production image
+DEV_ONLY = {"pytest", "pytest-django", "pytest-xdist", "execnet", "pluggy", "iniconfig", "pygments"}
+DEV_ONLY |= {"ruff", "playwright", "greenlet", "pypdf", "schemathesis", "hypothesis"}
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        line = line.split("#", 1)[0].strip()
+        if not line or line.startswith("-r "):
+            continue
+        name, sep, version = line.partition("==")
+        assert sep and version, f"{path.name}: {line!r} is not pinned"
+        pins[name.strip().lower().replace("_", "-")] = version
+    return pins
+
+
+def test_production_requirements_hold_no_test_or_lint_tool():
+    production = _pins(ROOT / "requirements.txt")
+    assert "django" in production and "gunicorn" in production
+    assert not DEV_ONLY & set(production), sorted(DEV_ONLY & set(production))
+
+
+def test_development_requirements_extend_production_with_pinned_test_tools():
+    lines = (ROOT / "requirements-dev.txt").read_text().splitlines()
+    assert lines[0] == "-r requirements.txt"
+    dev = _pins(ROOT / "requirements-dev.txt")
+    assert {"pytest", "pytest-django", "ruff", "playwright"} <= set(dev)
+    assert not set(dev) & set(_pins(ROOT / "requirements.txt"))  # each package pinned once
+
+
+def test_the_image_installs_only_the_production_requirements():
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "pip install --no-cache-dir -r requirements.txt" in dockerfile
+    assert "requirements-dev" not in dockerfile
+    setup = (ROOT / "scripts" / "setup").read_text()
+    assert "-r requirements-dev.txt" in setup
