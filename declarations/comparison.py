@@ -57,7 +57,7 @@ def compare(
     waybill,
     goods: dict,
     ebc,
-    other_active_list: str | None = None,
+    other_active_list: tuple[str, int] | None = None,  # (number, its e-commerce enterprise)
     to_cny: Callable[[Decimal, str], Decimal | None] | None = None,
 ) -> Outcome:
     """Compare one declared list; ``goods`` maps (enterprise_id, item_no) to Goods."""
@@ -87,30 +87,40 @@ def compare(
             )
         )
     if other_active_list:
+        # the other list is named only when it is this e-commerce enterprise's own
+        mine = other_active_list[1] == inventory.ebc_enterprise_id
         fail(
             _reason(
                 "orderNo",
                 _("order %(no)s is already declared in list %(other)s")
-                % {"no": inventory.order_no, "other": other_active_list},
+                % {"no": inventory.order_no, "other": other_active_list[0]}
+                if mine
+                else _("order %(no)s is already declared in another list") % {"no": inventory.order_no},
             )
         )
 
-    # parties agree across the documents
+    # parties agree across the documents. A document naming another e-commerce enterprise is
+    # that enterprise's: the list is returned without naming whose it is or what it holds, and
+    # its values are not compared (they are not the list's sender's to see).
     for document, label in ((order, _("order")), (payment, _("payment receipt"))):
         if document is not None and document.ebc_enterprise_id != inventory.ebc_enterprise_id:
             fail(
                 _reason(
                     "ebcCode",
-                    _("the %(doc)s names e-commerce enterprise %(theirs)s, the list %(ours)s")
-                    % {"doc": label, "theirs": document.ebc_code, "ours": inventory.ebc_code},
+                    _("the %(doc)s for order %(no)s does not name this list's e-commerce enterprise %(ours)s")
+                    % {"doc": label, "no": inventory.order_no, "ours": inventory.ebc_code},
                 )
             )
+    if order is not None and order.ebc_enterprise_id != inventory.ebc_enterprise_id:
+        order = None
+    if payment is not None and payment.ebc_enterprise_id != inventory.ebc_enterprise_id:
+        payment = None
     if waybill is not None and waybill.ebc_code and waybill.ebc_code != inventory.ebc_code:
         fail(
             _reason(
                 "ebcCode",
-                _("the waybill names e-commerce enterprise %(theirs)s, the list %(ours)s")
-                % {"theirs": waybill.ebc_code, "ours": inventory.ebc_code},
+                _("the waybill %(no)s does not name this list's e-commerce enterprise %(ours)s")
+                % {"no": inventory.logistics_no, "ours": inventory.ebc_code},
             )
         )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,6 @@ from customs_portal.fsm import run_transition
 
 from ..models import CancelStatus, Inventory, InventoryCancelRequest, InventoryHistory, InventoryStatus
 from .common import (
-    CODE_CONFLICT,
     CODE_NOT_CANCELLABLE,
     CODE_WRONG_ROLE,
     Parties,
@@ -27,6 +26,7 @@ from .common import (
     codes_of,
     duplicate,
     info,
+    receive_with_retry,
     record_rejected_receipts,
     rejected,
 )
@@ -43,17 +43,14 @@ CANCELLABLE = (
 
 def inventory_cancel_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
     """CEB605 requests; each names a declared list by (agentCode, copNo) and its invtNo."""
-    try:
-        return _receive(entries=entries, sender=sender)
-    except IntegrityError:
-        if len(entries) == 1:
-            receipt = rejected(entries[0], KEY, info(CODE_CONFLICT, _("Send the request again.")))
-            record_rejected_receipts(sender=sender, kind="cancel", pairs=[(entries[0], receipt)])
-            return [receipt]
-        receipts = []
-        for entry in entries:
-            receipts.extend(inventory_cancel_receive_batch(entries=[entry], sender=sender))
-        return receipts
+    return receive_with_retry(
+        _receive,
+        entries=entries,
+        sender=sender,
+        kind="cancel",
+        key_field=KEY,
+        text=_("Send the request again."),
+    )
 
 
 def _receive(*, entries: list[dict], sender) -> list[Receipt]:
@@ -113,7 +110,11 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                 )
                 continue
             previous = requests[inventory.pk]
-            if any(r.guid == entry["guid"] for r in previous):
+            if any(
+                r.guid == entry["guid"] or (r.status == CancelStatus.PENDING and r.reason == entry["reason"])
+                for r in previous
+            ):
+                # the same request again (under any guid): it already awaits customs' decision
                 receipts[index] = duplicate(entry, KEY)
                 continue
             if any(r.status == CancelStatus.PENDING for r in previous):

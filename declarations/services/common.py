@@ -8,8 +8,11 @@ refused entry writes nothing but its rejection record.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +37,13 @@ CODE_CONFLICT = "3001"  # system: a concurrent message wrote the same key; send 
 
 APP_NEW, APP_CHANGE, APP_DELETE = "1", "2", "3"
 
+# A refused entry's payload is kept for the sender's clearance error log, bounded: a hostile
+# batch must not turn into megabytes of stored JSON.
+MAX_STORED_PAYLOAD_CHARS = 16_000
+# A single entry that meets a concurrent writer of the same key is tried again this often
+# (the other writer has committed by the time the unique index refuses us: the retry sees it).
+CONFLICT_RETRIES = 3
+
 
 def info(code: str, message: str) -> str:
     return f"{code}: {message}"[:1000]  # returnInfo holds at most 1,000 characters
@@ -56,6 +66,64 @@ def rejected(entry: dict, key_field: str, text: str) -> Receipt:
     return Receipt(
         guid=entry.get("guid", ""), key=entry.get(key_field, ""), status=REJECTED, info=text[:1000]
     )
+
+
+def is_party(record, sender, attrs: tuple[str, ...]) -> bool:
+    """Whether ``sender`` is one of the record's parties that may send its kind.
+
+    A stored record is changed, deleted, resent or even named in a receipt only for these
+    parties: to anyone else it does not exist (issue 10, cross-tenant writes).
+    """
+    return any(getattr(record, f"{attr}_id") == sender.pk for attr in attrs)
+
+
+def same_values(stored, received, columns) -> bool:
+    """The business content of two rows agrees column by column (12.30 equals 12.3)."""
+    return all(getattr(stored, column) == getattr(received, column) for column in columns)
+
+
+def receive_with_retry(
+    receive, *, entries: list[dict], sender, kind: str, key_field: str, text
+) -> list[Receipt]:
+    """Run a batch service; if a concurrent message wrote one of its keys, go entry by entry.
+
+    The unique index refuses our insert only once the other writer has committed, so a single
+    entry tried again sees the other's row and is answered like any resend (a duplicate, or a
+    rejection with the reason). Only an entry that keeps colliding gets "send it again".
+    """
+    try:
+        return receive(entries=entries, sender=sender)
+    except IntegrityError:
+        if len(entries) > 1:
+            receipts = []
+            for entry in entries:
+                receipts.extend(
+                    receive_with_retry(
+                        receive, entries=[entry], sender=sender, kind=kind, key_field=key_field, text=text
+                    )
+                )
+            return receipts
+    for _attempt in range(CONFLICT_RETRIES):
+        try:
+            return receive(entries=entries, sender=sender)
+        except IntegrityError:
+            continue
+    receipt = rejected(entries[0], key_field, info(CODE_CONFLICT, str(text)))
+    record_rejected_receipts(sender=sender, kind=kind, pairs=[(entries[0], receipt)])
+    return [receipt]
+
+
+def bounded_payload(payload) -> dict:
+    """The refused entry as stored: whole when small, else its first characters, marked cut."""
+    if not isinstance(payload, dict):
+        payload = {"entry": repr(payload)[:1000]}
+    try:
+        text = json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        return {"entry": repr(payload)[:1000], "truncated": True}
+    if len(text) <= MAX_STORED_PAYLOAD_CHARS:
+        return payload
+    return {"truncated": True, "size": len(text), "head": text[:MAX_STORED_PAYLOAD_CHARS]}
 
 
 class Parties:
@@ -143,8 +211,8 @@ def intake_rejection_record_many(*, sender, rejections: list[dict]) -> list[Inta
             kind=str(r.get("kind", ""))[:20],
             key=str(r.get("key") or "")[:60],
             guid=str(r.get("guid") or "")[:36],
-            reason=str(r.get("reason", "")),
-            payload=r.get("payload") or {},
+            reason=str(r.get("reason", ""))[:1000],
+            payload=bounded_payload(r.get("payload") or {}),
         )
         for r in rejections
     ]

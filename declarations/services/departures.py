@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,7 +19,6 @@ from customs_portal.bulk import rows_insert, rows_update
 from ..models import Departure, Inventory, InventoryStatus
 from .common import (
     CODE_BAD_VALUE,
-    CODE_CONFLICT,
     CODE_KEY_TAKEN,
     CODE_NOT_DEPARTABLE,
     Parties,
@@ -28,6 +27,7 @@ from .common import (
     duplicate,
     info,
     parse_ceb_time,
+    receive_with_retry,
     record_rejected_receipts,
     rejected,
 )
@@ -38,17 +38,25 @@ KEY = "copNo"
 
 
 def departure_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
-    try:
-        return _receive(entries=entries, sender=sender)
-    except IntegrityError:
-        if len(entries) == 1:
-            receipt = rejected(entries[0], KEY, info(CODE_CONFLICT, _("Send the departure again.")))
-            record_rejected_receipts(sender=sender, kind="departure", pairs=[(entries[0], receipt)])
-            return [receipt]
-        receipts = []
-        for entry in entries:
-            receipts.extend(departure_receive_batch(entries=[entry], sender=sender))
-        return receipts
+    return receive_with_retry(
+        _receive,
+        entries=entries,
+        sender=sender,
+        kind="departure",
+        key_field=KEY,
+        text=_("Send the departure again."),
+    )
+
+
+def _same_departure(stored: Departure, entry: dict, leave_time) -> bool:
+    """A resend under any guid: the same report of the same parcels."""
+    return (
+        stored.customs_code == entry["customsCode"]
+        and stored.traf_mode == entry["trafMode"]
+        and stored.leave_time == leave_time
+        and stored.logistics_nos == [line["logisticsNo"] for line in entry["lines"]]
+        and stored.note == entry.get("note", "")
+    )
 
 
 def _receive(*, entries: list[dict], sender) -> list[Receipt]:
@@ -74,10 +82,6 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             keys[logistics.pk].append(entries[index][KEY])
             numbers[logistics.pk].update(line["logisticsNo"] for line in entries[index]["lines"])
         condition = Q(pk__in=[])
-        for logistics_id, cop_nos in keys.items():
-            condition |= Q(logistics_enterprise_id=logistics_id, cop_no__in=cop_nos)
-        existing = {(d.logistics_enterprise_id, d.cop_no): d for d in Departure.objects.filter(condition)}
-        condition = Q(pk__in=[])
         for logistics_id, nos in numbers.items():
             condition |= Q(logistics_enterprise_id=logistics_id, logistics_no__in=nos)
         parcels: dict[tuple[int, str], list[Inventory]] = defaultdict(list)
@@ -87,6 +91,12 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             .order_by("pk")
         ):
             parcels[(inventory.logistics_enterprise_id, inventory.logistics_no)].append(inventory)
+        # read after the lists are locked: a concurrent report of the same parcels has committed
+        # by now, and its departure is seen here (a resend is a duplicate, not "not released")
+        condition = Q(pk__in=[])
+        for logistics_id, cop_nos in keys.items():
+            condition |= Q(logistics_enterprise_id=logistics_id, cop_no__in=cop_nos)
+        existing = {(d.logistics_enterprise_id, d.cop_no): d for d in Departure.objects.filter(condition)}
 
         departures, departing, history = [], [], []
         now = timezone.now()
@@ -94,7 +104,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             entry = entries[index]
             key = (logistics.pk, entry[KEY])
             if key in existing:
-                if existing[key].guid == entry["guid"]:
+                if existing[key].guid == entry["guid"] or _same_departure(existing[key], entry, leave_time):
                     receipts[index] = duplicate(entry, KEY)
                 else:
                     receipts[index] = rejected(
@@ -102,7 +112,8 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                         KEY,
                         info(
                             CODE_KEY_TAKEN,
-                            _("copNo %(key)s was already used by another departure") % {"key": entry[KEY]},
+                            _("copNo %(key)s was already used by another departure with different content")
+                            % {"key": entry[KEY]},
                         ),
                     )
                 continue

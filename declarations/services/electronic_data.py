@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
@@ -22,7 +22,6 @@ from .common import (
     APP_CHANGE,
     APP_DELETE,
     APP_NEW,
-    CODE_CONFLICT,
     CODE_IN_USE,
     CODE_KEY_TAKEN,
     CODE_NOT_CHANGEABLE,
@@ -31,9 +30,13 @@ from .common import (
     codes_of,
     duplicate,
     info,
+    is_party,
+    receive_with_retry,
     record_rejected_receipts,
     rejected,
+    same_values,
 )
+from .inventories import PARTY_COLUMNS
 from .receipts import Receipt
 
 # A list in one of these statuses relies on its documents: they may no longer change.
@@ -57,7 +60,17 @@ class DocumentKind:
     columns: dict[str, str]  # entry field -> model column
     inventory_party: str  # the list's enterprise column matching key_party
     inventory_column: str  # the list's column matching key_column
+    sender_parties: tuple[str, ...]  # the record's parties that may send, change or delete it
     lines: Callable | None = None  # builds the line rows for one saved document
+    lines_model: type | None = None
+    lines_fk: str = ""  # the line model's foreign key to the document
+    line_columns: tuple[str, ...] = ()  # the lines' business content, compared on a resend
+
+    @property
+    def content_columns(self) -> list[str]:
+        """What a resend must repeat to be a duplicate: everything but the message's own guid and time."""
+        parties = [f"{attr}_id" for _field, attr, _roles, _required in self.parties if attr]
+        return [c for c in self.columns.values() if c not in ("guid", "app_time")] + parties
 
 
 def _order_lines(order: Order, entry: dict) -> list[OrderLine]:
@@ -107,7 +120,23 @@ ORDER = DocumentKind(
     },  # fmt: skip
     inventory_party="ebp_enterprise",
     inventory_column="order_no",
+    sender_parties=("ebp_enterprise", "ebc_enterprise"),
     lines=_order_lines,
+    lines_model=OrderLine,
+    lines_fk="order",
+    line_columns=(
+        "gnum",
+        "item_no",
+        "item_name",
+        "item_describe",
+        "bar_code",
+        "unit",
+        "currency",
+        "qty",
+        "price",
+        "total_price",
+        "note",
+    ),  # fmt: skip
 )
 
 PAYMENT = DocumentKind(
@@ -140,6 +169,7 @@ PAYMENT = DocumentKind(
     },  # fmt: skip
     inventory_party="ebp_enterprise",
     inventory_column="order_no",
+    sender_parties=("pay_enterprise",),
 )
 
 WAYBILL = DocumentKind(
@@ -172,6 +202,7 @@ WAYBILL = DocumentKind(
     },  # fmt: skip
     inventory_party="logistics_enterprise",
     inventory_column="logistics_no",
+    sender_parties=("logistics_enterprise",),
 )
 
 
@@ -185,14 +216,26 @@ def _key_query(kind: DocumentKind, keys: set[tuple[int, str]], party: str, colum
     return condition
 
 
-def _active_lists(kind: DocumentKind, keys: set[tuple[int, str]]) -> dict[tuple[int, str], str]:
-    """The active declaration list relying on each document key (one query)."""
+def _active_lists(kind: DocumentKind, keys: set[tuple[int, str]], sender) -> dict[tuple[int, str], str]:
+    """The active declaration list relying on each document key (one query).
+
+    The list's number is named only to one of its own parties; to anyone else it is "a list".
+    """
     if not keys:
         return {}
     rows = Inventory.objects.filter(
         _key_query(kind, keys, kind.inventory_party, kind.inventory_column), status__in=ACTIVE_LIST_STATUSES
-    ).values_list(f"{kind.inventory_party}_id", kind.inventory_column, "invt_no", "cop_no")
-    return {(party_id, number): invt_no or cop_no for party_id, number, invt_no, cop_no in rows}
+    ).values_list(
+        f"{kind.inventory_party}_id",
+        kind.inventory_column,
+        "invt_no",
+        "cop_no",
+        *(f"{p}_id" for p in PARTY_COLUMNS),
+    )
+    lists = {}
+    for party_id, number, invt_no, cop_no, *party_ids in rows:
+        lists[(party_id, number)] = (invt_no or cop_no) if sender.pk in party_ids else ""
+    return lists
 
 
 def _build(kind: DocumentKind, entry: dict, resolved: dict, sender):
@@ -202,24 +245,30 @@ def _build(kind: DocumentKind, entry: dict, resolved: dict, sender):
     return kind.model(sender=sender, **values)
 
 
+def _same_content(
+    kind: DocumentKind, stored, stored_lines: list, entry: dict, resolved: dict, sender
+) -> bool:
+    """A resend under any guid: the entry says exactly what the stored document says."""
+    received = _build(kind, entry, resolved, sender)
+    if not same_values(stored, received, kind.content_columns):
+        return False
+    if not kind.lines:
+        return True
+    fresh = kind.lines(received, entry)
+    return len(fresh) == len(stored_lines) and all(
+        same_values(old, new, kind.line_columns) for old, new in zip(stored_lines, fresh, strict=True)
+    )
+
+
 def receive_documents(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt]:
-    try:
-        return _receive(kind, entries=entries, sender=sender)
-    except IntegrityError:
-        # a concurrent message wrote one of the keys between our read and our write:
-        # fall back to one entry per transaction so that only the conflicting one fails.
-        if len(entries) == 1:
-            receipt = rejected(
-                entries[0],
-                kind.key_field,
-                info(CODE_CONFLICT, _("Another message changed this entry at the same time; send it again.")),
-            )
-            record_rejected_receipts(sender=sender, kind=kind.kind, pairs=[(entries[0], receipt)])
-            return [receipt]
-        receipts = []
-        for entry in entries:
-            receipts.extend(receive_documents(kind, entries=[entry], sender=sender))
-        return receipts
+    return receive_with_retry(
+        lambda **kw: _receive(kind, **kw),
+        entries=entries,
+        sender=sender,
+        kind=kind.kind,
+        key_field=kind.key_field,
+        text=_("Another message changed this entry at the same time; send it again."),
+    )
 
 
 def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt]:
@@ -249,14 +298,25 @@ def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt
             .filter(_key_query(kind, keys, kind.key_party, kind.key_column))
             .order_by("pk")
         }
+        # another enterprise's document under the same key: it does not exist for this sender
+        foreign = {key for key, doc in existing.items() if not is_party(doc, sender, kind.sender_parties)}
+        for key in foreign:
+            del existing[key]
+        stored_lines: dict[int, list] = {}
+        if kind.lines and existing:
+            for line in kind.lines_model.objects.filter(
+                **{f"{kind.lines_fk}__in": list(existing.values())}
+            ).order_by(kind.lines_fk, "gnum"):
+                stored_lines.setdefault(getattr(line, f"{kind.lines_fk}_id"), []).append(line)
         change_keys = {
             (resolved_by_index[i][kind.key_party].pk, entries[i][kind.key_field])
             for i in resolved_by_index
             if entries[i].get("appType") in (APP_CHANGE, APP_DELETE)
         }
-        in_use = _active_lists(kind, change_keys & set(existing))
+        in_use = _active_lists(kind, change_keys & set(existing), sender)
 
         state: dict[tuple[int, str], object] = dict(existing)  # key -> current document (or None)
+        fresh_lines: dict[tuple[int, str], list] = {}  # lines of documents written in this batch
         to_delete: set[int] = set()
         to_create: dict[tuple[int, str], tuple[object, dict]] = {}
         touched: set[tuple[int, str]] = set()
@@ -265,9 +325,26 @@ def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt
             key = (resolved[kind.key_party].pk, entry[kind.key_field])
             current = state.get(key)
             app_type = entry.get("appType", APP_NEW)
-            if current is not None and current.guid == entry["guid"]:
-                receipts[index] = duplicate(entry, kind.key_field)
+            if key in foreign and app_type == APP_NEW:
+                # the key is the platform's numbering and another enterprise's document holds
+                # it: say so without naming whose it is, what it holds or where it stands
+                receipts[index] = rejected(
+                    entry,
+                    kind.key_field,
+                    info(
+                        CODE_KEY_TAKEN,
+                        _("%(field)s %(key)s cannot be used: choose another number")
+                        % {"field": kind.key_field, "key": entry[kind.key_field]},
+                    ),
+                )
                 continue
+            if current is not None and app_type != APP_DELETE:
+                lines = fresh_lines.get(key) if not current.pk else stored_lines.get(current.pk, [])
+                if current.guid == entry["guid"] or _same_content(
+                    kind, current, lines or [], entry, resolved, sender
+                ):
+                    receipts[index] = duplicate(entry, kind.key_field)
+                    continue
             if app_type == APP_NEW:
                 if current is not None:
                     receipts[index] = rejected(
@@ -276,7 +353,7 @@ def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt
                         info(
                             CODE_KEY_TAKEN,
                             _(
-                                "%(field)s %(key)s was already received from another message; send appType 2 to change it"
+                                "%(field)s %(key)s was already received with different content; send appType 2 to change it"
                             )
                             % {"field": kind.key_field, "key": entry[kind.key_field]},
                         ),
@@ -295,14 +372,17 @@ def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt
                     )
                     continue
                 if key in in_use:
+                    text = (
+                        _("declaration list %(list)s relies on %(field)s %(key)s: it can no longer change")
+                        if in_use[key]
+                        else _("a declaration list relies on %(field)s %(key)s: it can no longer change")
+                    )
                     receipts[index] = rejected(
                         entry,
                         kind.key_field,
                         info(
                             CODE_IN_USE,
-                            _(
-                                "declaration list %(list)s relies on %(field)s %(key)s: it can no longer change"
-                            )
+                            text
                             % {"list": in_use[key], "field": kind.key_field, "key": entry[kind.key_field]},
                         ),
                     )
@@ -318,6 +398,8 @@ def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt
             document = _build(kind, entry, resolved, sender)
             to_create[key] = (document, entry)
             state[key] = document
+            if kind.lines:
+                fresh_lines[key] = kind.lines(document, entry)
             touched.add(key)
             receipts[index] = accepted(entry, kind.key_field)
 

@@ -18,7 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,7 +40,6 @@ from ..models import (
 from .common import (
     APP_DELETE,
     APP_NEW,
-    CODE_CONFLICT,
     CODE_KEY_TAKEN,
     CODE_NO_AUTHORIZATION,
     CODE_NOT_CHANGEABLE,
@@ -50,8 +49,11 @@ from .common import (
     codes_of,
     duplicate,
     info,
+    is_party,
+    receive_with_retry,
     record_rejected_receipts,
     rejected,
+    same_values,
 )
 from .receipts import Receipt
 
@@ -90,6 +92,12 @@ DATA_COLUMNS = (
     + [f"{p}_id" for p in PARTY_COLUMNS]
     + ["sender_id", "total_value"]
 )
+# What a resend must repeat to be a duplicate: everything but the message's own guid and time
+# (and appStatus, compared on its own: a list is built stored and declared once its lines are in).
+CONTENT_COLUMNS = [c for c in DATA_COLUMNS if c not in ("guid", "app_time", "app_status", "sender_id")]
+# The list's parties that may send, change or delete it (the declaring agent, the e-commerce
+# enterprise): to anyone else a stored list does not exist.
+SENDING_PARTIES = ("agent_enterprise", "ebc_enterprise")
 
 # The states in which a list holds its order (another list for the same order is refused).
 HOLDING = (InventoryStatus.UNDER_REVIEW, InventoryStatus.RELEASED, InventoryStatus.DEPARTED)
@@ -189,21 +197,27 @@ def _build(entry: dict, resolved: dict, sender, instance: Inventory | None = Non
 
 def inventory_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
     """CEB603 declaration lists; key (declaring enterprise, copNo)."""
-    try:
-        return _receive(entries=entries, sender=sender)
-    except IntegrityError:
-        if len(entries) == 1:
-            receipt = rejected(
-                entries[0],
-                KEY,
-                info(CODE_CONFLICT, _("Another message changed this list at the same time; send it again.")),
-            )
-            record_rejected_receipts(sender=sender, kind="inventory", pairs=[(entries[0], receipt)])
-            return [receipt]
-        receipts = []
-        for entry in entries:
-            receipts.extend(inventory_receive_batch(entries=[entry], sender=sender))
-        return receipts
+    return receive_with_retry(
+        _receive,
+        entries=entries,
+        sender=sender,
+        kind="inventory",
+        key_field=KEY,
+        text=_("Another message changed this list at the same time; send it again."),
+    )
+
+
+def _same_content(
+    stored: Inventory, stored_lines: list, app_status: str, entry: dict, resolved: dict, sender
+) -> bool:
+    """A resend under any guid: the entry says exactly what the stored list says."""
+    received, lines = _build(entry, resolved, sender)
+    if app_status != entry["appStatus"] or not same_values(stored, received, CONTENT_COLUMNS):
+        return False
+    lines.sort(key=lambda line: line.gnum)
+    return len(lines) == len(stored_lines) and all(
+        same_values(old, new, LINE_COLUMNS.values()) for old, new in zip(stored_lines, lines, strict=True)
+    )
 
 
 def _receive(*, entries: list[dict], sender) -> list[Receipt]:
@@ -250,6 +264,16 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             (inv.agent_enterprise_id, inv.cop_no): inv
             for inv in Inventory.objects.select_for_update().filter(condition).order_by("pk")
         }
+        # another enterprise's list under the same key: it does not exist for this sender
+        foreign = {key for key, inv in state.items() if not is_party(inv, sender, SENDING_PARTIES)}
+        for key in foreign:
+            del state[key]
+        stored_lines: dict[int, list[InventoryLine]] = defaultdict(list)
+        if state:
+            for line in InventoryLine.objects.filter(inventory__in=list(state.values())).order_by(
+                "inventory_id", "gnum"
+            ):
+                stored_lines[line.inventory_id].append(line)
 
         new: dict[tuple[int, str], tuple[Inventory, list, dict]] = {}
         changed: dict[tuple[int, str], tuple[Inventory, list, dict]] = {}
@@ -260,27 +284,56 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             key = (resolved["agent_enterprise"].pk, entry[KEY])
             current = state.get(key)
             app_type = entry.get("appType", APP_NEW)
-            if current is not None and current.guid == entry["guid"]:
-                receipts[index] = duplicate(
+            if key in foreign and app_type == APP_NEW:
+                # the declaring agent's numbering, and another enterprise's list holds this
+                # number: say so without naming whose it is, what it holds or where it stands
+                receipts[index] = rejected(
                     entry,
                     KEY,
-                    _("Already received: list %(list)s is %(status)s.")
-                    % {"list": current.invt_no or current.cop_no, "status": current.status},
+                    info(
+                        CODE_KEY_TAKEN,
+                        _(
+                            "copNo %(key)s of declaring enterprise %(agent)s cannot be used: choose another number"
+                        )
+                        % {"key": entry[KEY], "agent": entry["agentCode"]},
+                    ),
                 )
                 continue
-            if app_type == APP_NEW:
-                if current is not None:
-                    receipts[index] = rejected(
+            if current is not None and app_type != APP_DELETE:
+                in_batch = new.get(key) or changed.get(key)  # written earlier in this batch
+                if in_batch:
+                    lines = sorted(in_batch[1], key=lambda line: line.gnum)
+                    app_status = in_batch[2]["appStatus"]
+                else:
+                    lines, app_status = stored_lines.get(current.pk, []), current.app_status
+                if current.guid == entry["guid"] or _same_content(
+                    current, lines, app_status, entry, resolved, sender
+                ):
+                    receipts[index] = duplicate(
                         entry,
                         KEY,
-                        info(
-                            CODE_KEY_TAKEN,
-                            _(
-                                "copNo %(key)s is already used by another list (%(status)s); a stored list is changed with appType 2"
-                            )
-                            % {"key": entry[KEY], "status": current.status},
-                        ),
+                        _("Already received: list %(list)s is %(status)s.")
+                        % {
+                            "list": current.invt_no or current.cop_no,
+                            "status": current.get_status_display()
+                            if current.pk
+                            else _("being received in this message"),
+                        },
                     )
+                    continue
+            # a list declared earlier in this same batch is declared already
+            declared_here = current is not None and not current.pk and new[key][2]["appStatus"] == "2"
+            if app_type == APP_NEW:
+                if current is not None:
+                    if current.status == InventoryStatus.STORED and not declared_here:
+                        text = _(
+                            "copNo %(key)s was already received with different content; a stored list is changed with appType 2"
+                        ) % {"key": entry[KEY]}
+                    else:
+                        text = _(
+                            "copNo %(key)s is declared (%(status)s): a declared list is never changed; send a cancellation (CEB605)"
+                        ) % {"key": entry[KEY], "status": _declared_label(current, declared_here)}
+                    receipts[index] = rejected(entry, KEY, info(CODE_KEY_TAKEN, text))
                     continue
                 inventory, lines = _build(entry, resolved, sender)
                 new[key] = (inventory, lines, entry)
@@ -288,29 +341,17 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                 receipts[index] = accepted(entry, KEY)
                 results[index] = key
                 continue
-            # change or delete: only while the list is temporarily stored (a list declared
-            # earlier in this same batch is declared already)
-            declared_here = current is not None and not current.pk and new[key][2]["appStatus"] == "2"
+            # change or delete: only while the list is temporarily stored
             if current is None or current.status != InventoryStatus.STORED or declared_here:
-                reason = (
-                    _("copNo %(key)s: no such list; there is nothing to change or delete")
-                    if current is None
-                    else _(
+                if current is None:
+                    reason = _("copNo %(key)s: no such list; there is nothing to change or delete") % {
+                        "key": entry[KEY]
+                    }
+                else:
+                    reason = _(
                         "copNo %(key)s is declared (%(status)s): a declared list is never changed; send a cancellation (CEB605)"
-                    )
-                )
-                receipts[index] = rejected(
-                    entry,
-                    KEY,
-                    info(
-                        CODE_NOT_CHANGEABLE,
-                        reason
-                        % {
-                            "key": entry[KEY],
-                            "status": "declared" if declared_here else getattr(current, "status", ""),
-                        },
-                    ),
-                )
+                    ) % {"key": entry[KEY], "status": _declared_label(current, declared_here)}
+                receipts[index] = rejected(entry, KEY, info(CODE_NOT_CHANGEABLE, reason))
                 continue
             if app_type == APP_DELETE:
                 if current.pk:
@@ -377,6 +418,16 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                 receipts[index] = accepted(entries[index], KEY, f"{inventory.invt_no}: {inventory.status}")
     record_rejected_receipts(sender=sender, kind="inventory", pairs=list(zip(entries, receipts, strict=True)))
     return receipts
+
+
+def _declared_label(inventory: Inventory, declared_here: bool) -> str:
+    if declared_here:
+        return str(InventoryStatus.DECLARED.label)
+    return (
+        f"{inventory.invt_no}, {inventory.get_status_display()}"
+        if inventory.invt_no
+        else inventory.get_status_display()
+    )
 
 
 # --- comparison ---------------------------------------------------------------------------------
@@ -469,19 +520,19 @@ def compare_and_route(inventories: list[Inventory], *, locked: bool) -> dict[str
         )
     }
     ebcs = Enterprise.objects.in_bulk({inv.ebc_enterprise_id for inv in inventories})
-    holders: dict[tuple[int, str], str] = {}
+    holders: dict[tuple[int, str], tuple[str, int]] = {}  # (number, e-commerce enterprise)
     condition = Q(pk__in=[])
     by_party: dict[int, list[str]] = defaultdict(list)
     for party_id, number in order_keys:
         by_party[party_id].append(number)
     for party_id, numbers in by_party.items():
         condition |= Q(ebp_enterprise_id=party_id, order_no__in=numbers)
-    for party_id, number, invt_no in (
+    for party_id, number, invt_no, ebc_id in (
         Inventory.objects.filter(condition, status__in=HOLDING)
         .exclude(pk__in=ids)
-        .values_list("ebp_enterprise_id", "order_no", "invt_no")
+        .values_list("ebp_enterprise_id", "order_no", "invt_no", "ebc_enterprise_id")
     ):
-        holders[(party_id, number)] = invt_no
+        holders[(party_id, number)] = (invt_no, ebc_id)
     convert = _rate_lookup()
 
     outcome_rows: dict[str, list[Inventory]] = {"waiting": [], "returned": [], "passed": []}
@@ -506,7 +557,8 @@ def compare_and_route(inventories: list[Inventory], *, locked: bool) -> dict[str
             outcome_rows["waiting"].append(inventory)
         else:
             outcome_rows["passed"].append(inventory)
-            holders[key] = inventory.invt_no  # a second list for the same order in this batch fails
+            # a second list for the same order in this batch fails
+            holders[key] = (inventory.invt_no, inventory.ebc_enterprise_id)
 
     now = timezone.now()
     returned = outcome_rows["returned"]

@@ -143,7 +143,9 @@ def test_the_parties_must_agree_across_the_documents(cast, enterprise_factory):
     p = parcel(cast)
     p["payment"]["ebcCode"] = other_ebc.customs_code
     reasons = returned_reasons(cast, p)
-    assert other_ebc.customs_code in reasons["ebcCode"]
+    # returned, saying which document disagrees, but never naming the other enterprise
+    assert "payment receipt" in reasons["ebcCode"] and cast.ebc.customs_code in reasons["ebcCode"]
+    assert other_ebc.customs_code not in reasons["ebcCode"]
 
 
 @pytest.mark.parametrize("document", ["order", "payment", "waybill"])
@@ -152,7 +154,8 @@ def test_each_document_must_name_the_lists_e_commerce_enterprise(cast, enterpris
     p = parcel(cast)
     p[document]["ebcCode"] = other_ebc.customs_code
     reasons = returned_reasons(cast, p)
-    assert set(reasons) == {"ebcCode"} and other_ebc.customs_code in reasons["ebcCode"]
+    assert set(reasons) == {"ebcCode"} and cast.ebc.customs_code in reasons["ebcCode"]
+    assert other_ebc.customs_code not in reasons["ebcCode"]
 
 
 def test_summary_statistics_in_a_foreign_currency_use_the_months_exchange_rate(cast):
@@ -424,8 +427,9 @@ def test_a_list_declared_earlier_in_the_same_batch_cannot_be_changed_by_a_later_
 def test_an_order_a_declared_list_relies_on_cannot_change(cast):
     p = parcel(cast)
     send_parcel(cast, p)
-    [receipt] = send(cast, "order", dict(p["order"], guid=b.guid(), appType="2"))
+    [receipt] = send(cast, "order", dict(p["order"], guid=b.guid(), appType="2", note="changed"))
     assert receipt.status == "rejected" and receipt.info.startswith("4008: ")
+    assert inventory_of(p).invt_no in receipt.info  # the sender's own list is named
 
 
 def test_an_order_can_be_changed_before_its_list_is_declared(cast):
@@ -559,7 +563,9 @@ def test_a_cancellation_waits_for_a_reviewer_who_decides_it(cast, reviewer):
     assert receipt.status == "accepted"
     assert inventory_of(p).status == "released"
     assert send(cast, "cancel", entry)[0].status == "duplicate"
-    assert send(cast, "cancel", dict(entry, guid=b.guid()))[0].status == "rejected"  # one pending at a time
+    # the same request under a new guid (a resend) changes nothing; another one waits its turn
+    assert send(cast, "cancel", dict(entry, guid=b.guid()))[0].status == "duplicate"
+    assert send(cast, "cancel", dict(entry, guid=b.guid(), reason="another reason"))[0].status == "rejected"
     request = InventoryCancelRequest.objects.get()
     inventory_cancel_decide(request=request, actor=reviewer, approve=True)
     assert inventory_of(p).status == "cancelled"
