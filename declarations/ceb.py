@@ -5,12 +5,18 @@ specification with the XML-signature schema it imports), so the portal never rea
 outside its own tree. A message is read in this order, and refused at the first failure:
 
 1. size: a body over ``MAX_MESSAGE_BYTES`` is refused before any parsing;
-2. well-formedness, without DTDs, entities or network access (a DOCTYPE is refused outright:
-   the CEB messages never carry one, and it is what entity-expansion and external-entity
-   attacks need);
-3. the root must be one of the six messages the portal accepts;
-4. the XSD (loaded once per process);
-5. each business entity becomes a plain dict of strings (``entity_dicts``), which then goes
+2. a streaming pre-scan (libxml2 events, no tree) that bounds the *work*, not only the bytes:
+   a DOCTYPE anywhere, in any encoding, is refused as soon as the parser meets it (CEB
+   messages never carry one, and entity expansion and external entities both need it), and
+   so is a message past any of the ``MAX_*`` structure limits below (elements, attributes,
+   depth, text), before the tree is built or the schema sees it;
+3. well-formedness, without DTDs, entities or network access; every parser the portal uses
+   here has a resolver that refuses every URL, so no file or address is ever opened on a
+   message's behalf;
+4. the root must be one of the six messages the portal accepts;
+5. the XSD (loaded once per process, its one import served from ``SCHEMA_DIR`` and nothing
+   else);
+6. each business entity becomes a plain dict of strings (``entity_dicts``), which then goes
    through the same serializers as the JSON endpoints (``declarations.serializers``).
 
 An XML signature (``ds:Signature``) may be absent; when present it is kept with the raw
@@ -19,6 +25,7 @@ message but not verified (``ParsedMessage.signed``).
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from dataclasses import dataclass, field
@@ -32,7 +39,7 @@ DS_NS = "http://www.w3.org/2000/09/xmldsig#"
 SCHEMA_DIR = Path(__file__).resolve().parent / "schema"
 SCHEMA_FILE = SCHEMA_DIR / "cross-border-export-202205.xsd"
 
-# Bounded size: the largest legitimate message (100 inventories of 100 lines) is a few MB.
+# Bounded size: the largest legitimate message (100 inventories of 100 lines) is about 4.5 MB.
 MAX_MESSAGE_BYTES = 10 * 1024 * 1024
 
 # Message-level error codes of the specification (0001-0999 format errors).
@@ -40,6 +47,24 @@ CODE_NOT_WELL_FORMED = "0001"
 CODE_SCHEMA = "0002"
 CODE_UNKNOWN_MESSAGE = "0003"
 CODE_TOO_LARGE = "0004"
+CODE_TOO_COMPLEX = "0005"  # within the size limit, but past a structure limit below
+
+# Structure limits, checked by the pre-scan before the tree is built: the bytes alone do not
+# bound the work (8 MB of attributes on one element cost 19 s in the schema's error log).
+# Each is far above what a legitimate message needs. The largest ones the schema allows are
+# 100 inventories of 100 lines (about 175,000 elements, 4.5 MB) and a departure whose list of
+# waybills (unbounded in the XSD) fills the 10 MB (about 300,000 elements).
+# (Comments and processing instructions are dropped by the parser and cost nothing.)
+MAX_ELEMENTS = 500_000
+MAX_DEPTH = 32  # a CEB message nests 5 deep (root, ds:Signature, KeyInfo, X509Data, X509Certificate)
+# attributes and namespace declarations (xmlns:x="...") count alike: the root carries guid,
+# version and one or two xmlns; ds: elements one or two attributes
+MAX_ATTRIBUTES_PER_ELEMENT = 16
+MAX_ATTRIBUTES = 10_000  # in the whole message: the root's and the signature's are a dozen
+MAX_TEXT_CHARS = 1024 * 1024  # one element's text: the longest CEB field is 1,000 characters
+# (a base64 certificate in the signature a few KB); libxml2 itself stops at 10 MB
+PRESCAN_CHUNK = 64 * 1024  # the pre-scan feeds the parser this much at a time
+MAX_REPORTED_ERRORS = 50  # schema errors put in a receipt (its info holds 1,000 characters)
 
 
 @dataclass(frozen=True)
@@ -98,29 +123,78 @@ class ParsedMessage:
     raw: bytes = b""
 
 
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False,
-        no_network=True,
-        load_dtd=False,
-        dtd_validation=False,
-        huge_tree=False,
-        remove_pis=True,
-        collect_ids=False,
-    )
+class ExternalResourceRefused(Exception):
+    """Raised by ``RefuseAll`` when libxml2 asks for any URL on a message's behalf."""
+
+
+class RefuseAll(etree.Resolver):
+    """Refuses every URL (file, http, /proc/self/fd/N...): a message never opens anything.
+
+    Returning None would hand the URL back to libxml2's default loader, so this raises: lxml
+    stops the parse and re-raises the exception from ``fromstring``/``feed``.
+    """
+
+    def resolve(self, system_url, public_id, context):
+        raise ExternalResourceRefused(system_url or public_id or "")
+
+
+class SchemaFilesOnly(etree.Resolver):
+    """For loading the XSD: serves the schema files of ``SCHEMA_DIR``, refuses every other URL."""
+
+    FILES = {str(path): path for path in SCHEMA_DIR.glob("*.xsd")}
+
+    def resolve(self, system_url, public_id, context):
+        path = self.FILES.get((system_url or "").removeprefix("file://"))
+        if path is None:
+            raise ExternalResourceRefused(system_url or public_id or "")
+        return self.resolve_string(path.read_bytes(), context, base_url=str(path))
+
+
+def message_parser(**options) -> etree.XMLParser:
+    """The parser configuration for messages: no DTD, entities, network or file access.
+
+    ``options`` add to it (the pre-scan's ``target``); whatever they say, the parser's only
+    resolver refuses every URL.
+    """
+    settings = {
+        "resolve_entities": False,
+        "no_network": True,
+        "load_dtd": False,
+        "dtd_validation": False,
+        "huge_tree": False,
+        "remove_pis": True,
+        "remove_comments": True,
+        # collect_ids stays on: lxml's collect_ids=False sets libxml2's XML_SKIP_IDS bit in
+        # ``loadsubset``, which makes libxml2 load a DOCTYPE's external subset
+    }
+    parser = etree.XMLParser(**(settings | options))
+    parser.resolvers.add(RefuseAll())
+    return parser
 
 
 _schema_lock = threading.Lock()
 _schema: etree.XMLSchema | None = None
 
 
+def schema_parser() -> etree.XMLParser:
+    """The parser that loads the XSD: it opens the files of ``SCHEMA_DIR`` and nothing else."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    parser.resolvers.add(SchemaFilesOnly())
+    return parser
+
+
 def get_schema() -> etree.XMLSchema:
-    """The CEB schema, parsed once per process (it takes a while: 180 KB of XSD)."""
+    """The CEB schema, parsed once per process (it takes a while: 180 KB of XSD).
+
+    Its parser only ever opens the files of ``SCHEMA_DIR`` (the xmldsig import included);
+    validating a message fetches nothing either (a schema is given, so libxml2 ignores the
+    message's ``xsi:schemaLocation``).
+    """
     global _schema
     if _schema is None:
         with _schema_lock:
             if _schema is None:
-                _schema = etree.XMLSchema(etree.parse(str(SCHEMA_FILE), _parser()))
+                _schema = etree.XMLSchema(etree.parse(str(SCHEMA_FILE), schema_parser()))
     return _schema
 
 
@@ -136,6 +210,108 @@ def _localname(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
+def _doctype_refused() -> MessageRefused:
+    return MessageRefused(
+        CODE_NOT_WELL_FORMED,
+        _("A DOCTYPE (document type declaration) is not allowed in a CEB message; it was not read."),
+    )
+
+
+def _not_well_formed(exc) -> MessageRefused:
+    return MessageRefused(
+        CODE_NOT_WELL_FORMED, _("The message is not well-formed XML: %(error)s") % {"error": exc}
+    )
+
+
+class _PrescanTarget:
+    """Parser target of the pre-scan: counts as libxml2 reads, raises at the first excess.
+
+    No tree is built; the parser stops at the exception, so the work is bounded by the limits
+    rather than by the size of the body.
+    """
+
+    def __init__(self):
+        self.elements = 0
+        self.attributes = 0
+        self.declarations = 0  # namespace declarations of the element about to start
+        self.depth = 0
+        self.text = 0
+
+    def doctype(self, name, public_id, system_url):
+        # called as soon as libxml2 has read <!DOCTYPE ...>, after decoding, before any
+        # external subset would be loaded
+        raise _doctype_refused()
+
+    def _count_attributes(self, count):
+        if count > MAX_ATTRIBUTES_PER_ELEMENT:
+            raise MessageRefused(
+                CODE_TOO_COMPLEX,
+                _("An element has more than %(limit)s attributes; the message was not read.")
+                % {"limit": MAX_ATTRIBUTES_PER_ELEMENT},
+            )
+        if self.attributes + count > MAX_ATTRIBUTES:
+            raise MessageRefused(
+                CODE_TOO_COMPLEX,
+                _("The message has more than %(limit)s attributes in all; it was not read.")
+                % {"limit": f"{MAX_ATTRIBUTES:,}"},
+            )
+
+    def start_ns(self, prefix, uri):
+        self.declarations += 1
+        self._count_attributes(self.declarations)
+
+    def start(self, tag, attrib):
+        self.elements += 1
+        if self.elements > MAX_ELEMENTS:
+            raise MessageRefused(
+                CODE_TOO_COMPLEX,
+                _("The message has more than %(limit)s elements; it was not read.")
+                % {"limit": f"{MAX_ELEMENTS:,}"},
+            )
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise MessageRefused(
+                CODE_TOO_COMPLEX,
+                _("The message nests elements more than %(limit)s deep; it was not read.")
+                % {"limit": MAX_DEPTH},
+            )
+        count = self.declarations + len(attrib)
+        self._count_attributes(count)
+        self.attributes += count
+        self.declarations = 0
+        self.text = 0
+
+    def end(self, tag):
+        self.depth -= 1
+        self.text = 0
+
+    def data(self, text):
+        self.text += len(text)
+        if self.text > MAX_TEXT_CHARS:
+            raise MessageRefused(
+                CODE_TOO_COMPLEX,
+                _("An element's text is longer than %(limit)s characters; the message was not read.")
+                % {"limit": f"{MAX_TEXT_CHARS:,}"},
+            )
+
+    def close(self):
+        return self
+
+
+def prescan(body: bytes) -> None:
+    """Stream ``body`` through libxml2 without building a tree; raise MessageRefused on a
+    DOCTYPE, a structure limit, an external reference or a well-formedness error."""
+    parser = message_parser(target=_PrescanTarget())
+    try:
+        for offset in range(0, len(body), PRESCAN_CHUNK):
+            parser.feed(body[offset : offset + PRESCAN_CHUNK])
+        parser.close()
+    except ExternalResourceRefused:
+        raise _doctype_refused() from None
+    except etree.XMLSyntaxError as exc:
+        raise _not_well_formed(exc) from None
+
+
 def parse_message(body: bytes) -> ParsedMessage:
     """Read one CEB message, or raise MessageRefused with the reason."""
     if isinstance(body, str):
@@ -148,24 +324,16 @@ def parse_message(body: bytes) -> ParsedMessage:
         )
     if not body.strip():
         raise MessageRefused(CODE_NOT_WELL_FORMED, _("The message is empty."))
-    # A DOCTYPE is refused before parsing: CEB messages never carry one, and entity
-    # expansion ("billion laughs") and external entities both need it.
-    head = body[:4096].lower()
-    if b"<!doctype" in head or b"<!entity" in body.lower():
-        raise MessageRefused(
-            CODE_NOT_WELL_FORMED, _("Document type declarations and entities are not accepted.")
-        )
+    prescan(body)
     try:
-        root = etree.fromstring(body, _parser())
+        root = etree.fromstring(body, message_parser())
+    except ExternalResourceRefused:
+        raise _doctype_refused() from None
     except etree.XMLSyntaxError as exc:
-        raise MessageRefused(
-            CODE_NOT_WELL_FORMED, _("The message is not well-formed XML: %(error)s") % {"error": exc}
-        ) from None
+        raise _not_well_formed(exc) from None
     tree = root.getroottree()
     if tree.docinfo.doctype or tree.docinfo.internalDTD is not None:
-        raise MessageRefused(
-            CODE_NOT_WELL_FORMED, _("Document type declarations and entities are not accepted.")
-        )
+        raise _doctype_refused()  # the pre-scan refuses these: kept as a second lock
 
     qname = etree.QName(root)
     kind = MESSAGE_KINDS.get(qname.localname) if qname.namespace == CEB_NS else None
@@ -180,7 +348,10 @@ def parse_message(body: bytes) -> ParsedMessage:
 
     schema = get_schema()
     if not schema.validate(tree):
-        errors = [f"line {error.line}: {_readable(error.message)}" for error in schema.error_log]
+        errors = [
+            f"line {error.line}: {_readable(error.message)}"
+            for error in itertools.islice(schema.error_log, MAX_REPORTED_ERRORS)
+        ]
         raise MessageRefused(
             CODE_SCHEMA,
             _("The message does not conform to the CEB schema (2022-05):"),
