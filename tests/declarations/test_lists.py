@@ -1,7 +1,6 @@
 """Declaration lists through the real intake services: comparison, duplicates, changes, trigger."""
 
 import datetime as dt
-import itertools
 import re
 
 import pytest
@@ -323,28 +322,6 @@ def test_a_broker_needs_a_valid_export_authorization_on_the_declaration_day(cast
     [receipt] = send(cast, "inventory", p["inventory"], sender=cast.broker)
     assert receipt.status == "accepted"
     assert inventory_of(p).status == "released"
-
-
-_numbers = itertools.count(1)
-
-
-@pytest.fixture
-def authorization_factory(db):
-    from authorization.models import Authorization
-
-    def create(principal, agent, *, scope, valid_from, valid_to):
-        obj = Authorization(
-            principal=principal, agent=agent, principal_name=principal.name, principal_uscc=principal.uscc,
-            principal_contact_name="a", principal_contact_phone="1", principal_contact_email="a@example.com",
-            agent_name=agent.name, agent_uscc=agent.uscc, agent_contact_name="b", agent_contact_phone="2",
-            agent_contact_email="b@example.com", scope=scope, valid_from=valid_from, valid_to=valid_to,
-            initiated_by="principal", number=f"WTL{next(_numbers):07d}",
-        )  # fmt: skip
-        obj.__dict__["status"] = "approved"
-        obj.save()
-        return obj
-
-    return create
 
 
 # --- duplicates, changes, deletion ----------------------------------------------------------------
