@@ -1,3 +1,5 @@
+from django.conf import settings
+from django.http import FileResponse
 from django.shortcuts import redirect
 
 # Paths an enterprise that customs has not approved yet may still reach: finishing its own
@@ -28,3 +30,80 @@ class RegistrationGateMiddleware:
                     )
                 return redirect("registration:status")
         return self.get_response(request)
+
+
+def _header_value(policy: dict[str, list[str]], separator: str) -> str:
+    return separator.join(f"{name} {' '.join(sources)}".strip() for name, sources in policy.items())
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every page the portal renders.
+
+    The policy comes from ``SECURE_CSP`` (Django 6.0's name and shape, so its own middleware can
+    take over after an upgrade) and ``PERMISSIONS_POLICY``. ``frame-ancestors`` follows the
+    X-Frame-Options the response ends with, so a view that lets the admin frame it
+    (``@xframe_options_sameorigin``) keeps working: place this middleware above
+    XFrameOptionsMiddleware. PDFs carry no policy: browsers show them in a built-in viewer
+    page that a policy such as ``object-src 'none'`` can keep from rendering.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = dict(settings.SECURE_CSP)
+        self.permissions_policy = ", ".join(
+            f"{feature}=({' '.join(origins)})" for feature, origins in settings.PERMISSIONS_POLICY.items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.permissions_policy)
+        if "Content-Security-Policy" in response.headers:
+            return response
+        content_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if content_type == "application/pdf":
+            return response
+        # Django's technical 404/500 pages (DEBUG only) are built with inline script and style
+        if settings.DEBUG and response.status_code in (404, 500):
+            return response
+        policy = self.policy
+        if response.headers.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            policy = {**policy, "frame-ancestors": ["'self'"]}
+        response.headers["Content-Security-Policy"] = _header_value(policy, "; ")
+        return response
+
+
+# What a browser or proxy must not keep: documents, exports and API answers hold one
+# enterprise's data (spreadsheets included).
+PRIVATE_CONTENT_TYPES = frozenset(
+    {
+        "application/pdf",
+        "text/csv",
+        "application/json",
+        "application/xml",
+        "text/xml",
+        "application/vnd.oai.openapi",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-excel",
+        "application/vnd.oasis.opendocument.spreadsheet",
+    }
+)
+
+
+class PrivateDownloadsMiddleware:
+    """``Cache-Control: private, no-store`` on every download and API answer: PDFs, CSV and
+    spreadsheet exports, JSON and CEB XML, and any file a view serves (scans, attachments)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        content_type = response.headers.get("Content-Type", "").split(";", 1)[0].strip().lower()
+        if (
+            content_type in PRIVATE_CONTENT_TYPES
+            or content_type.endswith(("+json", "+xml"))
+            or isinstance(response, FileResponse)
+            or "Content-Disposition" in response.headers
+        ):
+            response.headers["Cache-Control"] = "private, no-store"
+        return response
