@@ -10,7 +10,7 @@ from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from customs_portal.models import StatusHistory
-from customs_portal.uploads import validate_document
+from customs_portal.uploads import SniffedFileField, validate_document
 from registration.models import Enterprise
 
 
@@ -81,7 +81,7 @@ class Authorization(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_to = models.DateField(_("valid to"))
     auto_renew = models.BooleanField(_("automatic renewal"), default=False)
-    power_of_attorney = models.FileField(
+    power_of_attorney = SniffedFileField(
         _("signed power of attorney"),
         upload_to="authorization/poa/%Y/%m/",
         blank=True,
@@ -294,7 +294,7 @@ class AuthorizationChange(models.Model):
     agent_contact_name = models.CharField(_("agent's contact person"), max_length=100)
     agent_contact_phone = models.CharField(_("agent's contact phone"), max_length=20)
     agent_contact_email = models.EmailField(_("agent's contact e-mail"))
-    power_of_attorney = models.FileField(
+    power_of_attorney = SniffedFileField(
         _("new signed power of attorney"),
         upload_to="authorization/poa/%Y/%m/",
         blank=True,
@@ -385,7 +385,7 @@ class AuthorizationDocument(models.Model):
         on_delete=models.CASCADE,
         related_name="documents",
     )
-    file = models.FileField(
+    file = SniffedFileField(
         _("file"), upload_to="authorization/documents/%Y/%m/", validators=[validate_document]
     )
     description = models.CharField(_("description"), max_length=200, blank=True)

@@ -6,13 +6,12 @@ are never public media: they are streamed by ``document_view`` to staff who may 
 enterprises.
 """
 
-import filetype
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -22,6 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
 from customs_portal.errors import ApplicationError
+from customs_portal.uploads import sniffed_type, upload_response
 
 from . import review
 from .models import Enterprise, EnterpriseAPIKey, EnterpriseHistory, EnterpriseStatus, User
@@ -237,18 +237,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
         enterprise = get_object_or_404(Enterprise, pk=pk)
         field = DOCUMENT_FIELDS.get(kind)
         document = getattr(enterprise, field, None) if field else None
-        if not document:
-            raise Http404
-        try:
-            handle = document.open("rb")
-        except FileNotFoundError:
-            raise Http404 from None
-        content_type = _sniffed_type(handle) or "application/octet-stream"
-        response = FileResponse(handle, content_type=content_type)
-        response["Content-Disposition"] = "inline"
-        response["X-Content-Type-Options"] = "nosniff"
-        response["Cache-Control"] = "private, no-store"
-        return response
+        return upload_response(document, inline=True, download_name=kind)
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
@@ -268,14 +257,6 @@ def _history(enterprise):
     return entries
 
 
-def _sniffed_type(handle) -> str | None:
-    """The served type comes from the content (uploads were sniffed too), never from the name."""
-    head = handle.read(8192)
-    handle.seek(0)
-    kind = filetype.guess(head)
-    return kind.mime if kind and kind.mime in {"application/pdf", "image/jpeg", "image/png"} else None
-
-
 def _document_urls(enterprise, *, with_type: bool = False):
     labels = {
         "licence": _("Business licence"),
@@ -291,7 +272,7 @@ def _document_urls(enterprise, *, with_type: bool = False):
         if with_type:
             try:
                 with document.open("rb") as handle:
-                    mime = _sniffed_type(handle) or ""
+                    mime = sniffed_type(handle) or ""
             except FileNotFoundError:
                 mime = "missing"
             out.append(

@@ -1,17 +1,17 @@
 """Trader pages of registration: sign up, verify, follow the application, correct it, the
 enterprise profile and its operators. Views parse input, check who asks, call one service."""
 
-import filetype
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customs_portal.errors import ApplicationError
+from customs_portal.uploads import upload_response
 
 from . import services
 from .forms import (
@@ -209,24 +209,7 @@ def document(request, kind: str):
     enterprise = _own_enterprise(request)
     field = DOCUMENT_FIELDS.get(kind)
     scan = getattr(enterprise, field) if field else None
-    if not scan:
-        raise Http404
-    try:
-        handle = scan.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    kind_guess = filetype.guess(handle.read(8192))
-    handle.seek(0)
-    mime = (
-        kind_guess.mime
-        if kind_guess and kind_guess.mime in services.DOCUMENT_TYPES
-        else "application/octet-stream"
-    )
-    response = FileResponse(handle, content_type=mime)
-    response["Content-Disposition"] = "inline"
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return upload_response(scan, inline=True, download_name=kind)
 
 
 # --- profile and operators (approved enterprises) ---------------------------------------------

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from customs_portal.models import StatusHistory
+from customs_portal.uploads import SniffedFileField
 from registration.models import ROLE_FIELDS, Enterprise
 
 # The annual report for year Y is due in the reporting window 1 January – 30 June of Y+1.
@@ -254,7 +255,7 @@ class QuestionMessage(models.Model):
 
 class QuestionAttachment(models.Model):
     message = models.ForeignKey(QuestionMessage, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(_("file"), upload_to="cooperation/questions/%Y/%m/")
+    file = SniffedFileField(_("file"), upload_to="cooperation/questions/%Y/%m/")
     original_name = models.CharField(_("file name"), max_length=200)
 
     class Meta:

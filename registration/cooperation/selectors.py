@@ -3,7 +3,7 @@
 from django.db.models import Exists, OuterRef
 from django.shortcuts import get_object_or_404
 
-from .models import AnnualReport, NoticeRead, PolicyNotice, Question
+from .models import AnnualReport, NoticeRead, PolicyNotice, Question, QuestionAttachment
 
 
 def annual_reports(*, enterprise):
@@ -39,6 +39,13 @@ def question_get(*, enterprise, pk: int) -> Question:
             "messages__attachments", "messages__author"
         ),
         pk=pk,
+    )
+
+
+def attachment_get(*, enterprise, pk: int) -> QuestionAttachment:
+    """An attachment of one of the enterprise's questions; any other is 404."""
+    return get_object_or_404(
+        QuestionAttachment.objects.filter(message__question__enterprise=enterprise), pk=pk
     )
 
 

@@ -1,6 +1,8 @@
 from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,6 +10,7 @@ from django.views import View
 
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import EnterpriseMemberRequiredMixin
+from customs_portal.uploads import upload_response
 
 from . import selectors, services
 from .forms import AnnualReportForm, MessageForm, QuestionForm
@@ -158,18 +161,23 @@ class QuestionDetailView(EnterpriseMemberRequiredMixin, View):
 
 
 def attachment_download(request, pk):
-    """A question's attachment: for the asking enterprise's users, or verified customs staff."""
-    attachment = get_object_or_404(QuestionAttachment.objects.select_related("message__question"), pk=pk)
+    """A question's attachment: for the asking enterprise's users, and for customs staff who
+    signed in with their second factor and may view questions (reviewers), as for the other
+    documents; served with the type sniffed from its content."""
     user = request.user
     if not user.is_authenticated:
-        return redirect(f"/accounts/login/?next={request.path}")
-    is_owner = (
-        user.enterprise_id is not None and user.enterprise_id == attachment.message.question.enterprise_id
-    )
-    is_staff = user.is_staff and getattr(user, "is_verified", lambda: False)()
-    if not (is_owner or is_staff):
-        raise Http404
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+        return redirect_to_login(request.get_full_path())
+    if user.is_staff:
+        verified = getattr(user, "is_verified", lambda: False)()
+        if not (verified and user.has_perm("cooperation.view_question")):
+            raise PermissionDenied
+        attachment = get_object_or_404(QuestionAttachment, pk=pk)
+    else:
+        enterprise = getattr(user, "enterprise", None)
+        if enterprise is None:
+            raise Http404
+        attachment = selectors.attachment_get(enterprise=enterprise, pk=pk)
+    return upload_response(attachment.file, download_name=attachment.original_name)
 
 
 class ClearanceErrorsView(EnterpriseMemberRequiredMixin, View):

@@ -127,7 +127,7 @@ def test_staff_without_a_verified_second_factor_cannot_download_attachments(
     )
     attachment = q.messages.get().attachments.get()
     client.force_login(staff_factory("reviewer"))
-    assert client.get(f"/cooperation/attachments/{attachment.pk}/").status_code == 404
+    assert client.get(f"/cooperation/attachments/{attachment.pk}/").status_code == 403
     assert reviewer_client.get(f"/cooperation/attachments/{attachment.pk}/").status_code == 200
 
 
