@@ -10,6 +10,7 @@ from django_otp.models import CooldownMixin, SideChannelDevice, ThrottlingMixin,
 from rest_framework_api_key.models import AbstractAPIKey
 
 from customs_portal.models import StatusHistory
+from customs_portal.uploads import SniffedFileField
 
 
 class Role(models.TextChoices):
@@ -68,8 +69,8 @@ class Enterprise(models.Model):
     credit_rating = models.CharField(
         _("credit rating"), max_length=20, choices=CreditRating.choices, default=CreditRating.GENERAL
     )
-    licence_file = models.FileField(_("business licence scan"), upload_to="enterprise/licence/", blank=True)
-    tax_certificate_file = models.FileField(
+    licence_file = SniffedFileField(_("business licence scan"), upload_to="enterprise/licence/", blank=True)
+    tax_certificate_file = SniffedFileField(
         _("tax registration certificate scan"), upload_to="enterprise/tax/", blank=True
     )
     status = FSMField(
@@ -84,7 +85,7 @@ class Enterprise(models.Model):
     # A requested company-name change waits here, with its fresh licence scan, until customs
     # approves it (registration.review.enterprise_approve applies it).
     pending_name = models.CharField(_("requested new company name"), max_length=200, blank=True)
-    pending_licence = models.FileField(
+    pending_licence = SniffedFileField(
         _("business licence scan for the new name"), upload_to="enterprise/licence/", blank=True, null=True
     )
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
@@ -235,6 +236,28 @@ class SmsDevice(TimestampMixin, CooldownMixin, ThrottlingMixin, SideChannelDevic
 
     def get_throttle_factor(self) -> int:
         return 0  # wrong codes are counted by registration.services (five lock verification)
+
+
+class VerificationThrottle(models.Model):
+    """One user's wrong verification codes, whichever the channel.
+
+    ``registration.services.enterprise_verify`` locks this row before it looks at the lock or
+    the code, and counts a wrong code under the same lock: concurrent attempts are checked
+    one after another, so five wrong codes are five checks, never more.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    failures = models.PositiveIntegerField(_("wrong codes"), default=0)
+    last_failure_at = models.DateTimeField(_("last wrong code"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("verification attempts")
+        verbose_name_plural = _("verification attempts")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.failures}"
 
 
 def invitation_token_hash(token: str) -> str:

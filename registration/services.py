@@ -9,10 +9,8 @@ Every function here writes; views, the API and commands call them and stay thin.
 import datetime as dt
 import re
 import secrets
-import uuid
 from pathlib import PurePath
 
-import filetype
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.cache import cache
@@ -30,7 +28,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.fsm import run_transition
 from customs_portal.sms import send_sms
-from customs_portal.uploads import DOCUMENT_TYPES, validate_document
+from customs_portal.uploads import validate_document
 
 from .models import (
     ROLE_FIELDS,
@@ -41,6 +39,7 @@ from .models import (
     Role,
     SmsDevice,
     User,
+    VerificationThrottle,
     invitation_token_hash,
 )
 
@@ -106,17 +105,9 @@ def _check_document(upload, field: str) -> None:
         raise ApplicationError("invalid_document", exc.messages[0], field=field) from None
 
 
-def _safe_name(upload) -> str:
-    """Stored under a random name with the sniffed extension: the client's name is never trusted."""
-    upload.seek(0)
-    kind = filetype.guess(upload.read(8192))
-    upload.seek(0)
-    extension = DOCUMENT_TYPES.get(kind.mime if kind else "", "bin")
-    return f"{uuid.uuid4().hex}.{extension}"
-
-
 def _attach(enterprise: Enterprise, field: str, upload) -> None:
-    getattr(enterprise, field).save(_safe_name(upload), upload, save=False)
+    # the field stores it under a random name with the sniffed type's extension
+    getattr(enterprise, field).save(upload.name, upload, save=False)
 
 
 def _uscc_taken(uscc: str, *, exclude_pk=None) -> bool:
@@ -275,16 +266,28 @@ def _rate_limit(key: str, limit: int) -> None:
         )
 
 
-def _lock_key(user: User) -> str:
-    return f"registration:verify-failures:{user.pk}"
+def _lock_open_at(throttle: VerificationThrottle | None, now):
+    """When a locked verification opens again, or None if it is not locked at ``now``."""
+    if throttle is None or throttle.failures < CODE_MAX_FAILURES or throttle.last_failure_at is None:
+        return None
+    until = throttle.last_failure_at + dt.timedelta(seconds=CODE_LOCK_SECONDS)
+    return until if now < until else None
 
 
 def verification_locked_until(*, user: User):
     """When a locked verification opens again, or None if it is not locked."""
-    state = cache.get(_lock_key(user))
-    if state and state["count"] >= CODE_MAX_FAILURES:
-        return state["until"]
-    return None
+    return _lock_open_at(VerificationThrottle.objects.filter(user=user).first(), timezone.now())
+
+
+def _locked_error(until) -> ApplicationError:
+    return ApplicationError(
+        "locked",
+        interpolate_lazy(
+            _("Too many wrong codes. Verification is locked until %(time)s."),
+            {"time": timezone.localtime(until).strftime("%H:%M")},
+        ),
+        field="code",
+    )
 
 
 def _require_unverified(user: User) -> Enterprise:
@@ -359,65 +362,79 @@ def _mask(destination: str) -> str:
 
 def enterprise_verify(*, user: User, code: str) -> Enterprise:
     """Check a verification code; the right one activates the account and submits the
-    registration for customs review. Five wrong codes lock verification for 15 minutes."""
-    enterprise = _require_unverified(user)
-    locked_until = verification_locked_until(user=user)
-    if locked_until:
-        raise ApplicationError(
-            "locked",
-            interpolate_lazy(
-                _("Too many wrong codes. Verification is locked until %(time)s."),
-                {"time": timezone.localtime(locked_until).strftime("%H:%M")},
-            ),
-            field="code",
-        )
+    registration for customs review. Five wrong codes lock verification for 15 minutes.
+
+    The user's throttle row is locked first: the lock, the code and the count of wrong codes
+    are read and written under it, so concurrent attempts are checked one at a time and no
+    more than five wrong codes are ever checked before the lock.
+    """
+    _require_unverified(user)
     code = (code or "").strip()
-    now = timezone.now()
     with transaction.atomic():
+        VerificationThrottle.objects.bulk_create([VerificationThrottle(user=user)], ignore_conflicts=True)
+        throttle = VerificationThrottle.objects.select_for_update().get(user=user)
+        enterprise = _require_unverified(User.objects.select_related("enterprise").get(pk=user.pk))
+        now = timezone.now()
+        locked_until = _lock_open_at(throttle, now)
+        if locked_until:
+            raise _locked_error(locked_until)
         matched = None
         for model in (EmailDevice, SmsDevice):
-            for device in model.objects.select_for_update().filter(user=user, name="registration"):
+            for device in model.objects.filter(user=user, name="registration"):
                 if device.token and now < device.valid_until and constant_time_compare(code, device.token):
                     matched = device
         if matched is None:
-            state = cache.get(_lock_key(user)) or {"count": 0}
-            state["count"] += 1
-            state["until"] = timezone.now() + dt.timedelta(seconds=CODE_LOCK_SECONDS)
-            cache.set(_lock_key(user), state, CODE_LOCK_SECONDS)
-            left = CODE_MAX_FAILURES - state["count"]
-            if left <= 0:
-                message = _("Too many wrong codes. Verification is locked for 15 minutes.")
-            else:
-                message = interpolate_lazy(
-                    _("The code is wrong or has expired. %(left)s attempts left."), {"left": left}
-                )
-            raise ApplicationError("wrong_code", message, field="code")
-        # single use: every outstanding code of this user is spent
-        for model in (EmailDevice, SmsDevice):
-            for device in model.objects.filter(user=user, name="registration"):
-                device.token = None
-                device.valid_until = now
-                if device.pk == matched.pk and type(device) is type(matched):
-                    device.confirmed = True
-                device.set_last_used_timestamp(commit=False)
-                device.save()
+            # a wrong code more; a pause of 15 minutes since the last one starts the count again
+            expired = throttle.last_failure_at is None or now >= throttle.last_failure_at + dt.timedelta(
+                seconds=CODE_LOCK_SECONDS
+            )
+            throttle.failures = 1 if expired else throttle.failures + 1
+            throttle.last_failure_at = now
+            throttle.save(update_fields=["failures", "last_failure_at"])
+        else:
+            throttle.failures = 0
+            throttle.last_failure_at = None
+            throttle.save(update_fields=["failures", "last_failure_at"])
+            enterprise = _activate(user=user, enterprise=enterprise, matched=matched, now=now)
+    if matched is None:
+        # raised after the count committed: a refused code is still counted
+        left = CODE_MAX_FAILURES - throttle.failures
+        if left <= 0:
+            message = _("Too many wrong codes. Verification is locked for 15 minutes.")
+        else:
+            message = interpolate_lazy(
+                _("The code is wrong or has expired. %(left)s attempts left."), {"left": left}
+            )
+        raise ApplicationError("wrong_code", message, field="code")
+    return enterprise
 
-        def before(locked: Enterprise) -> None:
-            locked.submitted_at = timezone.now()
 
-        enterprise = run_transition(
-            instance=enterprise,
-            transition="activate",
-            history_model=EnterpriseHistory,
-            actor=user,
-            reason=gettext("Verified by %(channel)s")
-            % {"channel": gettext("e-mail") if isinstance(matched, EmailDevice) else gettext("SMS")},
-            before=before,
-        )
-        if not user.is_active:
-            user.is_active = True
-            user.save(update_fields=["is_active"])
-    cache.delete(_lock_key(user))
+def _activate(*, user: User, enterprise: Enterprise, matched, now) -> Enterprise:
+    # single use: every outstanding code of this user is spent
+    for model in (EmailDevice, SmsDevice):
+        for device in model.objects.filter(user=user, name="registration"):
+            device.token = None
+            device.valid_until = now
+            if device.pk == matched.pk and type(device) is type(matched):
+                device.confirmed = True
+            device.set_last_used_timestamp(commit=False)
+            device.save()
+
+    def before(locked: Enterprise) -> None:
+        locked.submitted_at = timezone.now()
+
+    enterprise = run_transition(
+        instance=enterprise,
+        transition="activate",
+        history_model=EnterpriseHistory,
+        actor=user,
+        reason=gettext("Verified by %(channel)s")
+        % {"channel": gettext("e-mail") if isinstance(matched, EmailDevice) else gettext("SMS")},
+        before=before,
+    )
+    if not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     return enterprise
 
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django_otp.plugins.otp_email.models import EmailDevice
 
 from registration import services
-from registration.models import Enterprise, EnterpriseStatus, SmsDevice
+from registration.models import Enterprise, EnterpriseStatus, SmsDevice, VerificationThrottle
 from tests.registration.test_signup import EXE, pdf, signup_kwargs
 
 pytestmark = pytest.mark.django_db
@@ -161,8 +161,11 @@ def test_five_wrong_codes_lock_verification(applicant, mailoutbox, django_captur
         services.enterprise_verify(user=applicant, code=right)
     assert exc.value.code == "locked"
     assert fresh(applicant.enterprise).status == EnterpriseStatus.UNVERIFIED
-    # the lock is over after a while
-    cache.delete(services._lock_key(applicant))
+    # the lock is over 15 minutes after the last wrong code
+    VerificationThrottle.objects.filter(user=applicant).update(
+        last_failure_at=timezone.now() - dt.timedelta(seconds=services.CODE_LOCK_SECONDS + 1)
+    )
+    assert services.verification_locked_until(user=applicant) is None
     assert services.enterprise_verify(user=applicant, code=right).status == EnterpriseStatus.PENDING_REVIEW
 
 
