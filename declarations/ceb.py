@@ -121,6 +121,7 @@ class ParsedMessage:
     entities: list[dict] = field(default_factory=list)  # raw strings, keyed by element name
     signed: bool = False
     raw: bytes = b""
+    cop_code: str = ""  # BaseTransfer/copCode: the enterprise the message says transmitted it
 
 
 class ExternalResourceRefused(Exception):
@@ -366,6 +367,7 @@ def parse_message(body: bytes) -> ParsedMessage:
         entities=[entity_dict(element, kind) for element in root.iterchildren(f"{{{CEB_NS}}}{kind.entity}")],
         signed=root.find(f"{{{DS_NS}}}Signature") is not None,
         raw=body,
+        cop_code=(root.findtext(f"{{{CEB_NS}}}BaseTransfer/{{{CEB_NS}}}copCode") or "").strip(),
     )
 
 

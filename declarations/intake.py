@@ -155,13 +155,19 @@ def intake_message(*, body: bytes, sender) -> IntakeResult:
 
 
 def _store_signed(message: ceb.ParsedMessage, sender) -> None:
+    """Keep a signed message as received, marked signed only when it is the sender's own.
+
+    The header (BaseTransfer/copCode) names the enterprise that transmitted and signed it; a
+    message whose header names another enterprise than the API key's is kept, but never as
+    that enterprise's signed message (nobody can lodge a signature in another's name).
+    """
     from .models import ReceivedMessage
 
     ReceivedMessage.objects.create(
         sender=sender,
         kind=message.kind.kind,
         guid=message.guid,
-        signed=True,
+        signed=message.cop_code in sender_codes(sender),
         raw=message.raw.decode("utf-8", errors="replace"),
     )
 

@@ -192,12 +192,29 @@ def test_a_schema_invalid_sample_gets_one_rejected_receipt_with_0002_and_is_logg
 
 
 def test_a_signed_message_is_kept_as_received(parties, services, api_client_for):
-    body = b.message("order", [entry_for("order", parties)], signature=b.SIGNATURE)
-    assert post_xml(api_client_for(parties["platform"]), body).status_code == 200
+    platform = parties["platform"]
+    body = b.message(
+        "order", [entry_for("order", parties)], cop_code=platform.customs_code, signature=b.SIGNATURE
+    )
+    assert post_xml(api_client_for(platform), body).status_code == 200
     kept = ReceivedMessage.objects.get()
-    assert kept.signed and "ds:SignatureValue" in kept.raw and kept.sender == parties["platform"]
-    post_xml(api_client_for(parties["platform"]), b.message("order", [entry_for("order", parties)]))
+    assert kept.signed and "ds:SignatureValue" in kept.raw and kept.sender == platform
+    post_xml(api_client_for(platform), b.message("order", [entry_for("order", parties)]))
     assert ReceivedMessage.objects.count() == 1  # unsigned messages are not stored
+
+
+def test_a_signed_message_whose_header_names_another_enterprise_is_not_kept_as_signed(
+    parties, services, api_client_for
+):
+    """The platform's key cannot lodge a signed message in the e-commerce enterprise's name."""
+    platform, other = parties["platform"], parties["ebc"]
+    body = b.message(
+        "order", [entry_for("order", parties)], cop_code=other.customs_code, signature=b.SIGNATURE
+    )
+    assert post_xml(api_client_for(platform), body).status_code == 200
+    kept = ReceivedMessage.objects.get()
+    assert kept.sender == platform and not kept.signed
+    assert not ReceivedMessage.objects.filter(signed=True).exists()
 
 
 # --- ingest_messages ----------------------------------------------------------------------
