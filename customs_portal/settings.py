@@ -221,12 +221,19 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "customs_portal.api_errors.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "customs_portal.api_schema.PortalAutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    # JSON bodies bounded (10 MB) and strict (no NaN, NUL, lone surrogates, deep nesting)
+    "DEFAULT_PARSER_CLASSES": [
+        "customs_portal.api.SafeJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Customs portal API",
     "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,  # the schema does not describe its own endpoint
     # every app has a "status": name each choice set after its model, so the names are stable
     "ENUM_NAME_OVERRIDES": {
         "AuthorizationStatusEnum": "authorization.models.AuthorizationStatus",

@@ -58,3 +58,7 @@ urlpatterns = [
     path("api/v1/", include(api_patterns)),
     path("admin/", admin.site.urls),
 ]
+
+# JSON, not the HTML pages, for addresses under /api/ (customs_portal.api_errors)
+handler404 = "customs_portal.api_errors.not_found"
+handler500 = "customs_portal.api_errors.server_error"

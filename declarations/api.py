@@ -7,42 +7,31 @@ one per business entry, for XML and JSON alike:
   the party the entries speak for;
 - 400: the request as a whole was refused (not JSON, no ``entries`` list, more than 1,000
   entries, XML not well-formed, DTD/entities, unknown message, schema failure): a list with
-  one rejected receipt for XML, ``{"code", "message"}`` for a JSON envelope;
-- 413: the body is larger than 10 MB (nothing is read).
+  one rejected receipt for XML, ``{"code", "message"}`` for a JSON envelope (NaN/Infinity,
+  NUL characters, lone surrogates and nesting deeper than 64 levels are refused there too:
+  customs_portal.api.SafeJSONParser);
+- 413: the body is larger than 10 MB (nothing is read): a receipt for XML,
+  ``{"code", "message"}`` for JSON.
+Errors outside these (401, 403 for a caller that is not an approved enterprise, 415, 500) are
+``{"code", "message"}`` (customs_portal.api_errors); customs_portal.api_schema documents them.
 """
-
-import json
-from decimal import Decimal
 
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import ParseError
-from rest_framework.parsers import BaseParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from customs_portal.api import IsEnterpriseMember, request_enterprise
+from customs_portal.api import DecimalJSONParser, IsEnterpriseMember, request_enterprise
+from customs_portal.api_schema import ErrorSerializer, Shapes
 from customs_portal.errors import ApplicationError
 
 from . import ceb, selectors
 from .intake import MAX_BATCH_ENTRIES, intake_entries, intake_message
-from .models import Goods, Inventory
+from .models import Goods, GoodsStatus, Inventory, InventoryStatus
 from .services import goods as goods_services
-
-
-class DecimalJSONParser(BaseParser):
-    """JSON with numbers kept exact: 12.30 arrives as Decimal("12.30"), not a float."""
-
-    media_type = "application/json"
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            return json.load(stream, parse_float=Decimal)
-        except (ValueError, UnicodeDecodeError) as exc:
-            raise ParseError(_("The body is not valid JSON: %(error)s") % {"error": exc}) from None
 
 
 def _receipt_response(result, *, refused_status=status.HTTP_403_FORBIDDEN) -> Response:
@@ -81,17 +70,19 @@ class EntriesSerializer(serializers.Serializer):
     )
 
 
-class ErrorSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-
-
 RECEIPTS = ReceiptSerializer(many=True)
+REFUSED_FOR_SENDER = OpenApiResponse(
+    Shapes(RECEIPTS, ErrorSerializer),
+    description="Every entry speaks for another enterprise (the receipts), or the caller is not an "
+    "approved enterprise (an error).",
+)
+UNSUPPORTED = OpenApiResponse(ErrorSerializer, description="The body is not of the media type this takes.")
 INTAKE_RESPONSES = {
-    200: RECEIPTS,
+    200: OpenApiResponse(RECEIPTS, description="One receipt per entry, in the order sent."),
     400: OpenApiResponse(ErrorSerializer, description="The request as a whole was refused."),
-    403: OpenApiResponse(RECEIPTS, description="Every entry speaks for another enterprise."),
-    413: ErrorSerializer,
+    403: REFUSED_FOR_SENDER,
+    413: OpenApiResponse(ErrorSerializer, description="The body is larger than 10 MB and was not read."),
+    415: UNSUPPORTED,
 }
 
 
@@ -105,7 +96,13 @@ class MessageIntakeView(APIView):
 
     @extend_schema(
         request={"application/xml": OpenApiTypes.STR},
-        responses={200: RECEIPTS, 400: RECEIPTS, 403: RECEIPTS, 413: RECEIPTS},
+        responses={
+            200: OpenApiResponse(RECEIPTS, description="One receipt per entry, in the order sent."),
+            400: OpenApiResponse(RECEIPTS, description="The message was refused whole: one receipt."),
+            403: REFUSED_FOR_SENDER,
+            413: OpenApiResponse(RECEIPTS, description="Larger than 10 MB, not read: one receipt."),
+            415: UNSUPPORTED,
+        },
         description="One CEB message (CEB303, 403, 505, 603, 605, 509), 2022-05 schema, at most 10 MB.",
     )
     def post(self, request):
@@ -150,16 +147,7 @@ class BatchIntakeView(APIView):
 
     @extend_schema(request=EntriesSerializer, responses=INTAKE_RESPONSES)
     def post(self, request):
-        try:
-            data = request.data
-        except RequestDataTooBig:
-            return Response(
-                {
-                    "code": "too_large",
-                    "message": _("The body is too large: send at most 1,000 entries a request."),
-                },
-                status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE,
-            )
+        data = request.data  # bounded and strict: SafeJSONParser answers 413 or 400 itself
         entries = data.get("entries") if isinstance(data, dict) else None
         if not isinstance(entries, list):
             raise ApplicationError("invalid_body", _('The body must be a JSON object {"entries": [...]}.'))
@@ -204,9 +192,10 @@ class InventoryPollSerializer(serializers.ModelSerializer):
     totalValue = serializers.DecimalField(source="total_value", max_digits=19, decimal_places=5)
     returnReasons = serializers.JSONField(source="return_reasons")
     receivedAt = serializers.DateTimeField(source="received_at")
-    declaredAt = serializers.DateTimeField(source="declared_at")
-    releasedAt = serializers.DateTimeField(source="released_at")
-    departedAt = serializers.DateTimeField(source="departed_at")
+    # null until the list is declared, released, departed
+    declaredAt = serializers.DateTimeField(source="declared_at", allow_null=True)
+    releasedAt = serializers.DateTimeField(source="released_at", allow_null=True)
+    departedAt = serializers.DateTimeField(source="departed_at", allow_null=True)
 
     class Meta:
         model = Inventory
@@ -217,6 +206,14 @@ class InventoryPollSerializer(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class InventoryFilterSerializer(serializers.Serializer):
+    """The polling's query parameters; anything malformed is a 400, never silently ignored."""
+
+    orderNo = serializers.CharField(required=False, max_length=60, allow_blank=True)
+    status = serializers.ChoiceField(choices=InventoryStatus.choices, required=False, allow_blank=True)
+
+
+@extend_schema_view(get=extend_schema(parameters=[InventoryFilterSerializer]))
 class InventoryView(BatchIntakeView, generics.ListAPIView):
     """``POST /api/v1/inventories/`` (CEB603 entries) and ``GET ?orderNo=&status=`` (polling)."""
 
@@ -224,12 +221,13 @@ class InventoryView(BatchIntakeView, generics.ListAPIView):
     serializer_class = InventoryPollSerializer
 
     def get_queryset(self):
-        params = self.request.query_params
+        params = InventoryFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
         return selectors.inventory_list(
             enterprise=request_enterprise(self.request),
             parties=selectors.API_PARTIES,
-            status=params.get("status", ""),
-            order_no=params.get("orderNo", ""),
+            status=params.validated_data.get("status", ""),
+            order_no=params.validated_data.get("orderNo", ""),
         )
 
 
@@ -263,14 +261,21 @@ class GoodsSerializer(serializers.ModelSerializer):
         return attrs
 
 
+class GoodsFilterSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=GoodsStatus.choices, required=False, allow_blank=True)
+
+
+@extend_schema_view(get=extend_schema(parameters=[GoodsFilterSerializer]))
 class GoodsListCreateView(generics.ListCreateAPIView):
     """``GET /api/v1/goods/?status=`` the enterprise's goods; ``POST`` registers one item."""
 
     serializer_class = GoodsSerializer
 
     def get_queryset(self):
+        params = GoodsFilterSerializer(data=self.request.query_params)
+        params.is_valid(raise_exception=True)
         return goods_services.goods_list(
-            enterprise=request_enterprise(self.request), status=self.request.query_params.get("status", "")
+            enterprise=request_enterprise(self.request), status=params.validated_data.get("status", "")
         )
 
     def perform_create(self, serializer):

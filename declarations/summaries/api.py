@@ -12,17 +12,20 @@ A form of an enterprise the caller neither is nor declares for is 404; anonymous
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.api import request_enterprise
+from customs_portal.api_schema import ErrorSerializer
 
 from . import exports, selectors, services
 from .models import SummaryForm
 
-MONTH = OpenApiParameter("month", str, description="YYYY-MM", required=True)
+MONTH = OpenApiParameter("month", str, description="YYYY-MM", required=True, pattern=r"^\d{4}-\d{2}$")
 ENTERPRISE = OpenApiParameter("enterprise", str, description="customs code of a principal (brokers)")
+NOT_A_PRINCIPAL = OpenApiResponse(ErrorSerializer, description="Not the caller nor one of its principals.")
+NOT_DECLARED = OpenApiResponse(ErrorSerializer, description="The form is a draft: submit it first.")
 
 
 def _form_json(form: SummaryForm) -> dict:
@@ -46,7 +49,7 @@ class _Scoped(APIView):
 
 
 class MonthView(_Scoped):
-    @extend_schema(parameters=[MONTH, ENTERPRISE], responses=OpenApiTypes.OBJECT)
+    @extend_schema(parameters=[MONTH, ENTERPRISE], responses={200: OpenApiTypes.OBJECT, 404: NOT_A_PRINCIPAL})
     def get(self, request):
         month = services.parse_month(request.query_params.get("month", ""))
         return Response(exports.month_export(month=month, enterprises=[self.principal(request)]))
@@ -83,7 +86,7 @@ class FormResubmitView(_Scoped):
 
 
 class FormCeb701View(_Scoped):
-    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR})
+    @extend_schema(responses={(200, "application/xml"): OpenApiTypes.STR, 400: NOT_DECLARED})
     def get(self, request, pk):
         body = services.summary_form_ceb701(form=self.form(request, pk))
         return HttpResponse(body, content_type="application/xml; charset=utf-8")
