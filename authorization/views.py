@@ -1,18 +1,16 @@
 """Trader pages for authorizations. Every lookup goes through the selectors, scoped to the
 signed-in user's enterprise: another enterprise's authorization is simply not found (404)."""
 
-import mimetypes
 import secrets
 from pathlib import PurePath
 
-import filetype
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.shortcuts import render as _render
 from django.utils import timezone
@@ -22,6 +20,7 @@ from django.views import View
 
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import EnterpriseMemberRequiredMixin
+from customs_portal.uploads import upload_response
 
 from . import selectors, services
 from .forms import (
@@ -362,22 +361,8 @@ class PreferenceView(EnterpriseMemberRequiredMixin, View):
 
 # --- documents: only to the two parties (and to verified staff) -----------------------------
 def _serve(field_file) -> FileResponse:
-    if not field_file:
-        raise Http404
-    try:
-        handle = field_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    head = handle.read(8192)
-    handle.seek(0)
-    kind = filetype.guess(head)
-    content_type = (
-        kind.mime if kind else (mimetypes.guess_type(field_file.name)[0] or "application/octet-stream")
-    )
-    response = FileResponse(handle, content_type=content_type, filename=PurePath(field_file.name).name)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    # the type sniffed from the content, never guessed from the stored name
+    return upload_response(field_file, download_name=PurePath(field_file.name).name, inline=True)
 
 
 class DocumentView(View):

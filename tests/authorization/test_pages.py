@@ -481,3 +481,24 @@ def test_supplementary_and_change_documents_are_only_for_the_parties(
     # a document id of another authorization is not found through this one
     other = authorization_factory(owner, broker, status="approved")
     assert owner_client.get(reverse("authorization:document", args=[other.pk, doc.pk])).status_code == 404
+
+
+def test_a_document_stored_under_an_html_name_is_never_served_as_html(
+    owner, broker, owner_client, owner_user, pdf_upload
+):
+    """Files stored before uploads were renamed keep their names: the type comes from the content."""
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    auth = services.authorization_create(
+        enterprise=owner, as_party="principal", counterparty=broker, scope="export",
+        valid_from=D(2026, 7, 1), valid_to=D(2027, 6, 30), power_of_attorney=pdf_upload(), actor=owner_user,
+    )  # fmt: skip
+    name = default_storage.save("authorizations/legacy/pwn.html", ContentFile(b"<script>alert(1)</script>"))
+    Authorization = type(auth)
+    Authorization.objects.filter(pk=auth.pk).update(power_of_attorney=name)
+    response = owner_client.get(url("poa", auth))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/octet-stream"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert response["X-Content-Type-Options"] == "nosniff"
