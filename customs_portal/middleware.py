@@ -1,4 +1,8 @@
+import functools
+import ipaddress
+
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.http import FileResponse
 from django.shortcuts import redirect
 
@@ -107,3 +111,51 @@ class PrivateDownloadsMiddleware:
         ):
             response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+@functools.cache
+def _networks(addresses: tuple[str, ...]) -> tuple:
+    try:
+        return tuple(ipaddress.ip_network(address, strict=False) for address in addresses)
+    except ValueError as exc:
+        raise ImproperlyConfigured(
+            f"FORWARDED_ALLOW_IPS holds addresses or networks of the proxy, not {addresses!r}: {exc}"
+        ) from None
+
+
+def _ip(value: str):
+    try:
+        return ipaddress.ip_address(value.strip())
+    except ValueError:
+        return None
+
+
+class TrustedProxyMiddleware:
+    """Forwarding headers count only when the TLS proxy sent them.
+
+    Django reads ``SECURE_PROXY_SSL_HEADER`` from whoever sent the request, and gunicorn passes
+    X-Forwarded-Proto on even from a peer outside ``--forwarded-allow-ips`` (it only leaves
+    ``wsgi.url_scheme`` alone). So a request whose peer is one of ``FORWARDED_ALLOW_IPS`` (the
+    proxy, the same addresses gunicorn is given) keeps X-Forwarded-Proto and is known by the
+    client address the proxy put in X-Forwarded-For, which sign-in lock-outs count by; from
+    any other peer both headers are dropped. Comes first, before SecurityMiddleware's redirect.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        meta = request.META
+        peer = _ip(meta.get("REMOTE_ADDR", ""))
+        proxies = _networks(tuple(settings.FORWARDED_ALLOW_IPS))
+        if peer is not None and any(peer in network for network in proxies):
+            # the proxy sets the header to the client's address; were anything before it, the
+            # last entry is still the one the proxy itself wrote
+            client = _ip(meta.get("HTTP_X_FORWARDED_FOR", "").rsplit(",", 1)[-1])
+            if client is not None:
+                meta["REMOTE_ADDR"] = str(client)
+        else:
+            for name in {"HTTP_X_FORWARDED_PROTO", (settings.SECURE_PROXY_SSL_HEADER or ("",))[0]}:
+                meta.pop(name, None)
+        meta.pop("HTTP_X_FORWARDED_FOR", None)
+        return self.get_response(request)

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: forwarding headers from anyone but the TLS proxy are dropped before they are read
+    "customs_portal.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # below WhiteNoise (static files need neither) and above XFrameOptionsMiddleware, whose
@@ -286,8 +288,15 @@ PERMISSIONS_POLICY = {
         "usb",
     )
 }
+# The TLS proxy's addresses (or networks), the same gunicorn's --forwarded-allow-ips names:
+# X-Forwarded-Proto and X-Forwarded-For count only from them (TrustedProxyMiddleware).
+FORWARDED_ALLOW_IPS = env_list("FORWARDED_ALLOW_IPS")
+if "*" in FORWARDED_ALLOW_IPS:
+    raise ImproperlyConfigured("FORWARDED_ALLOW_IPS names the proxy's addresses; '*' would trust anyone.")
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # the container's health check asks gunicorn directly, over plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

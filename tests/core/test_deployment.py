@@ -1,6 +1,8 @@
 """The production stack's description and settings: checked here since no Docker engine runs."""
 
+import ipaddress
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -26,6 +28,32 @@ def test_docker_compose_describes_the_production_stack():
         assert env["REDIS_URL"].startswith("redis://redis:6379")
         assert services[name]["depends_on"]["db"]["condition"] == "service_healthy"
     assert (ROOT / "Dockerfile").exists()
+
+
+def test_only_the_tls_proxy_is_published_and_gunicorn_trusts_it_alone():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    proxy, web = services["proxy"], services["web"]
+    assert proxy["image"].split(":")[0] in {"caddy", "nginx"}
+    assert {str(port).split(":")[-1] for port in proxy["ports"]} == {"80", "443"}
+    # its configuration is in the repository and sends everything to gunicorn
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in proxy["volumes"]}
+    config = ROOT / mounts["/etc/caddy/Caddyfile"]
+    assert config.is_file() and "reverse_proxy web:8000" in config.read_text()
+    assert proxy["depends_on"]["web"]["condition"] == "service_healthy"
+    # nothing but the proxy is reachable from outside
+    for name, service in services.items():
+        assert name == "proxy" or "ports" not in service, name
+    # gunicorn and Django take X-Forwarded-* from the proxy's fixed address only
+    proxy_ip = proxy["networks"]["edge"]["ipv4_address"]
+    assert "edge" in web["networks"] and "edge" not in services["db"].get("networks", [])
+    trusted = re.search(r"--forwarded-allow-ips[ =](\S+)", web["command"]).group(1).strip("'\"")
+    assert trusted == proxy_ip and "*" not in trusted
+    assert web["environment"]["FORWARDED_ALLOW_IPS"] == proxy_ip
+    subnet = compose["networks"]["edge"]["ipam"]["config"][0]["subnet"]
+    assert ipaddress.ip_address(proxy_ip) in ipaddress.ip_network(subnet)
+    # the health check needs no forged header: /healthz answers plain HTTP
+    assert "X-Forwarded-Proto" not in str(web["healthcheck"]["test"])
 
 
 def _manage(*args, env_extra):
@@ -59,6 +87,23 @@ def test_check_deploy_is_clean_with_production_settings():
         },
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_settings_take_the_scheme_from_the_proxy_and_refuse_to_trust_anyone():
+    env = {
+        "DJANGO_ENV": "production",
+        "SECRET_KEY": "s3cr3t-" + "x9Qm2#Lp7vR!kT4wZ8bN6yH1jF5dC0gA3eU" * 2,
+        "ALLOWED_HOSTS": "portal.example",
+        "FORWARDED_ALLOW_IPS": "172.30.240.2",
+    }
+    show = "from django.conf import settings as s; print(s.SECURE_PROXY_SSL_HEADER, s.FORWARDED_ALLOW_IPS, s.SECURE_REDIRECT_EXEMPT)"
+    result = _manage("shell", "-c", show, env_extra=env)
+    assert (
+        result.stdout.strip().splitlines()[-1]
+        == "('HTTP_X_FORWARDED_PROTO', 'https') ['172.30.240.2'] ['^healthz$']"
+    )
+    anyone = _manage("check", env_extra={**env, "FORWARDED_ALLOW_IPS": "*"})
+    assert anyone.returncode != 0 and "FORWARDED_ALLOW_IPS" in anyone.stderr
 
 
 # what only tests, lint and benchmarks import: none of it may reach the production image
