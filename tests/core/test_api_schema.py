@@ -34,6 +34,7 @@ from ..declarations.inventory_rows import make_inventory
 from ..summaries.factories import listed
 
 EXAMPLES = 20  # per operation and generation mode
+REFUSED_EXAMPLES = 3  # per operation, for the callers refused before the view runs
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 OCT = dt.date(2026, 10, 1)
 
@@ -83,44 +84,54 @@ def seeded(enterprise_factory, api_key_factory):
     form = SummaryForm.objects.get(enterprise=enterprise)
     for path in ("", "ceb701/", "submit/", "resubmit/"):
         ids[f"/api/v1/summaries/forms/{{id}}/{path}"] = form.pk
-    return {"key": api_key_factory(enterprise), "ids": ids}
+    unapproved = enterprise_factory(roles=("platform",), approved=False)
+    return {"key": api_key_factory(enterprise), "unapproved_key": api_key_factory(unapproved), "ids": ids}
+
+
+def _run(strategy, headers: dict, examples: int) -> None:
+    @given(case=strategy)
+    @settings(
+        max_examples=examples,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case):
+        # each case in a savepoint, rolled back: cases do not see each other's writes
+        savepoint = transaction.savepoint()
+        try:
+            case.call_and_validate(headers=headers, checks=CHECKS)
+        finally:
+            transaction.savepoint_rollback(savepoint)
+
+    run()
 
 
 def test_every_operation_answers_only_as_its_schema_documents(wsgi_app, seeded):
     schema = schemathesis.openapi.from_wsgi("/api/v1/schema/?format=json", wsgi_app)
-    headers = {"Authorization": f"Api-Key {seeded['key']}", "Accept-Language": "en"}
+    approved = {"Authorization": f"Api-Key {seeded['key']}", "Accept-Language": "en"}
+    callers = {
+        "anonymous": {"Accept-Language": "en"},  # 401
+        "not approved": {"Authorization": f"Api-Key {seeded['unapproved_key']}"},  # 403
+        "a revoked key": {"Authorization": "Api-Key nope.nope"},  # 401
+    }
     failures, runs, operations = [], 0, 0
     started = time.monotonic()
     for result in schema.get_all_operations():
         operation = result.ok()
         operations += 1
-        strategies = {mode: operation.as_strategy(mode) for mode in GenerationMode}
+        strategies = [(mode, operation.as_strategy(mode), approved, EXAMPLES) for mode in GenerationMode]
         if operation.path in seeded["ids"]:
-            strategies["positive, a real record"] = operation.as_strategy(
-                path_parameters={"id": seeded["ids"][operation.path]}
-            )
-        for label, strategy in strategies.items():
+            strategy = operation.as_strategy(path_parameters={"id": seeded["ids"][operation.path]})
+            strategies.append(("positive, a real record", strategy, approved, EXAMPLES))
+        for caller, headers in callers.items():
+            strategies.append((caller, operation.as_strategy(), headers, REFUSED_EXAMPLES))
+        for label, strategy, headers, examples in strategies:
             runs += 1
-
-            @given(case=strategy)
-            @settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                phases=[Phase.explicit, Phase.generate],
-                suppress_health_check=list(HealthCheck),
-            )
-            def run(case):
-                # each case in a savepoint, rolled back: cases do not see each other's writes
-                savepoint = transaction.savepoint()
-                try:
-                    case.call_and_validate(headers=headers, checks=CHECKS)
-                finally:
-                    transaction.savepoint_rollback(savepoint)
-
             try:
-                run()
+                _run(strategy, headers, examples)
             except BaseException as exc:  # noqa: B036 (schemathesis raises a BaseExceptionGroup)
                 if isinstance(exc, KeyboardInterrupt):
                     raise
