@@ -5,7 +5,7 @@ RUN apt-get update && apt-get install -y --no-install-recommends \
       libjpeg62-turbo libopenjp2-7 shared-mime-info curl \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
-# production requirements only: test and lint tools are in requirements-dev.txt
+# production requirements only: the test and lint tools never enter the image
 COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
