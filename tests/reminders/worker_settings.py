@@ -16,3 +16,10 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ["WORKER_TEST_QUEUE"]
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = os.environ["WORKER_TEST_MAIL_DIR"]
 SMS_BACKEND = "customs_portal.sms.ConsoleSmsBackend"
+
+# tests/reminders/test_worker_lost.py: a delivery that blocks while a file exists (to kill the
+# process sending it, or to meet it with the sweep), and a lease short enough to wait out
+if os.environ.get("WORKER_TEST_BLOCK_FILE"):
+    EMAIL_BACKEND = "tests.reminders.mail_backends.BlockingFileBackend"
+if os.environ.get("WORKER_TEST_DELIVERY_LEASE"):
+    REMINDER_DELIVERY_LEASE = int(os.environ["WORKER_TEST_DELIVERY_LEASE"])
