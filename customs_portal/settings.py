@@ -189,8 +189,16 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not REDIS_URL or TESTING)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# A task is acknowledged once it has run, and one whose worker process died (killed, out of
+# memory) goes back to the queue instead of being dropped as failed. Tasks are safe to run twice.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis hands a message taken by a worker that vanished to another one after this many seconds
+# (Redis' default: an hour). It must exceed the longest countdown a task is queued with (retry
+# backoff up to 600 s, a reminder delivery waiting out a 600 s lease) and the longest task, or
+# such a task would run twice. Reminders do not wait for it: the sweep below re-queues them.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1800}
 CELERY_BEAT_SCHEDULE = {
     "expire-authorizations-daily": {
         "task": "authorization.tasks.expire_authorizations_task",
@@ -199,6 +207,11 @@ CELERY_BEAT_SCHEDULE = {
     "send-reminders-daily": {
         "task": "reminders.tasks.send_reminders_task",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "requeue-undelivered-reminders": {
+        "task": "reminders.tasks.requeue_reminders_task",
+        "schedule": crontab(minute="*/5"),
+        "options": {"expires": 240},  # a sweep the workers could not take in time is dropped
     },
     "build-monthly-summaries": {
         "task": "declarations.summaries.tasks.build_previous_month_task",

@@ -7,7 +7,17 @@ from .models import Reminder
 class ReminderAdmin(admin.ModelAdmin):
     """What went out, to whom and when: read only (the job writes these rows)."""
 
-    list_display = ["created_at", "kind", "stage", "enterprise", "subject", "due_date", "sms", "delivered_at"]
+    list_display = [
+        "created_at",
+        "kind",
+        "stage",
+        "enterprise",
+        "subject",
+        "due_date",
+        "sms",
+        "delivered_at",
+        "delivery_attempts",
+    ]
     list_filter = ["kind", "stage", "due_date"]
     search_fields = ["subject", "enterprise__name", "enterprise__customs_code"]
     list_select_related = ["enterprise"]

@@ -68,6 +68,13 @@ class Reminder(models.Model):
     run_token = models.CharField(max_length=36, db_index=True)
     created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     delivered_at = models.DateTimeField(_("delivered by e-mail/SMS"), null=True, blank=True)
+    # Delivery bookkeeping (services.reminder_deliver): a worker claims the delivery by setting
+    # the lease under a row lock, sends, then sets delivered_at. Nobody else sends while the
+    # lease runs, so a duplicate task or the sweep meeting a slow worker sends nothing; a worker
+    # that died mid-send is replaced only once its lease has expired.
+    delivery_lease_until = models.DateTimeField(_("being delivered until"), null=True, blank=True)
+    delivery_queued_at = models.DateTimeField(_("delivery last queued or tried"), null=True, blank=True)
+    delivery_attempts = models.PositiveSmallIntegerField(_("delivery attempts"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("reminder")

@@ -1,5 +1,8 @@
 """Telling people: the notification centre, e-mail and SMS, from one call."""
 
+import datetime as dt
+import logging
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
@@ -8,7 +11,9 @@ from django.utils import timezone
 from customs_portal.bulk import rows_insert
 from customs_portal.sms import send_sms
 
-from .models import Notification
+from .models import Notification, Reminder
+
+logger = logging.getLogger(__name__)
 
 
 def notification_create(
@@ -180,46 +185,146 @@ def _queue_deliveries(ids) -> None:
         deliver_reminder_task.delay(pk)
 
 
+# --- delivery: once, even when a worker dies -----------------------------------------------
+# A worker claims a reminder's delivery by setting its lease under a row lock (a short
+# transaction), sends the e-mail and SMS outside any transaction, then sets delivered_at. While
+# the lease runs nobody else sends: a duplicate task (a message the broker redelivered, a task
+# re-queued by the sweep) sees it and comes back once it has expired. The lease outlasts the
+# delivery task's hard time limit (tasks.DELIVERY_TIME_LIMIT), so a lease can only expire on a
+# claimant that is dead or was stopped; only then is the reminder sent again.
+DELIVERY_LEASE = 600  # seconds; settings.REMINDER_DELIVERY_LEASE overrides it (the worker tests)
+# the sweep re-queues a reminder last queued or tried this long ago: longer than the delivery
+# task's longest retry backoff (600 s), so a task still retrying is left to its retry
+REQUEUE_AFTER = dt.timedelta(minutes=15)
+# ... and created less than this long ago: a reminder older than that is stale news (the
+# notification centre still shows it); this also keeps rows from before the sweep existed out
+REQUEUE_WITHIN = dt.timedelta(days=2)
+# a reminder whose delivery failed this many times (a permanently refused address, a broken
+# SMS gateway) is left alone and logged instead of being retried forever
+DELIVERY_MAX_ATTEMPTS = 30
+
+
+class ReminderDeliveryBusy(Exception):
+    """Another worker holds the reminder's delivery lease: try again once it has expired."""
+
+    def __init__(self, reminder_id: int, retry_in: float):
+        super().__init__(f"reminder {reminder_id} is being delivered; lease ends in {retry_in:.0f} s")
+        self.reminder_id = reminder_id
+        self.retry_in = retry_in
+
+
+def _delivery_lease() -> dt.timedelta:
+    return dt.timedelta(seconds=getattr(settings, "REMINDER_DELIVERY_LEASE", DELIVERY_LEASE))
+
+
 def reminder_deliver(*, reminder_id: int) -> bool:
-    """E-mail (and for last-day/overdue stages SMS) one reminder; False if already delivered.
+    """E-mail (and for last-day/overdue stages SMS) one reminder; False if there is nothing to do.
 
-    Runs under a row lock and marks the reminder delivered in the same transaction: a retry
-    after a failure sends again, a duplicate task after success sends nothing.
+    Exactly once: the delivery is claimed with a lease (see above); a call meeting a live lease
+    raises ``ReminderDeliveryBusy`` with the seconds left, one on a delivered reminder returns
+    False. A send that fails releases the lease so the task's retry can try again at once.
     """
-    from django.core.mail import EmailMessage, get_connection
+    reminder = _delivery_claim(reminder_id)
+    if reminder is None:
+        return False
+    try:
+        _delivery_send(reminder)
+    except Exception:
+        # only our own lease: the value we set is the claim's token
+        Reminder.objects.filter(
+            pk=reminder.pk, delivered_at__isnull=True, delivery_lease_until=reminder.delivery_lease_until
+        ).update(delivery_lease_until=None)
+        raise
+    Reminder.objects.filter(pk=reminder.pk).update(delivered_at=timezone.now(), delivery_lease_until=None)
+    return True
 
-    from .models import Reminder
 
+def _delivery_claim(reminder_id: int):
+    """Lock the reminder, check nobody delivered or is delivering it, take the lease."""
     with transaction.atomic():
         reminder = (
-            Reminder.objects.select_for_update().select_related("enterprise").filter(pk=reminder_id).first()
+            Reminder.objects.select_for_update(of=("self",))
+            .select_related("enterprise")
+            .filter(pk=reminder_id)
+            .first()
         )
         if reminder is None or reminder.delivered_at is not None:
-            return False
-        users = _reminder_recipients([reminder])[reminder.pk]
-        emails = sorted({u.email for u in users if u.email})
-        if emails:
-            message = f"{reminder.body}\n\n{reminder.link}".strip()
-            connection = get_connection()
-            connection.send_messages(
-                [
-                    EmailMessage(
-                        reminder.title, message, settings.DEFAULT_FROM_EMAIL, [to], connection=connection
-                    )
-                    for to in emails
-                ]
+            return None
+        now = timezone.now()
+        if reminder.delivery_lease_until is not None and reminder.delivery_lease_until > now:
+            raise ReminderDeliveryBusy(reminder_id, (reminder.delivery_lease_until - now).total_seconds())
+        if reminder.delivery_attempts >= DELIVERY_MAX_ATTEMPTS:
+            logger.error(
+                "reminder %s: not delivered after %s attempts, given up", reminder_id, DELIVERY_MAX_ATTEMPTS
             )
-        if reminder.sms and users:
-            from .models import STAFF_KINDS
+            return None
+        reminder.delivery_lease_until = now + _delivery_lease()
+        reminder.delivery_queued_at = now
+        reminder.delivery_attempts += 1
+        reminder.save(update_fields=["delivery_lease_until", "delivery_queued_at", "delivery_attempts"])
+    return reminder
 
-            phones = {u.phone for u in users if u.phone}
-            if reminder.kind not in STAFF_KINDS and reminder.enterprise.contact_phone:
-                phones.add(reminder.enterprise.contact_phone)
-            for phone in sorted(phones):
-                send_sms(phone, reminder.title)
-        reminder.delivered_at = timezone.now()
-        reminder.save(update_fields=["delivered_at"])
-    return True
+
+def _delivery_send(reminder) -> None:
+    from django.core.mail import EmailMessage, get_connection
+
+    from .models import STAFF_KINDS
+
+    users = _reminder_recipients([reminder])[reminder.pk]
+    emails = sorted({u.email for u in users if u.email})
+    if emails:
+        message = f"{reminder.body}\n\n{reminder.link}".strip()
+        connection = get_connection()
+        connection.send_messages(
+            [
+                EmailMessage(
+                    reminder.title, message, settings.DEFAULT_FROM_EMAIL, [to], connection=connection
+                )
+                for to in emails
+            ]
+        )
+    if reminder.sms and users:
+        phones = {u.phone for u in users if u.phone}
+        if reminder.kind not in STAFF_KINDS and reminder.enterprise.contact_phone:
+            phones.add(reminder.enterprise.contact_phone)
+        for phone in sorted(phones):
+            send_sms(phone, reminder.title)
+
+
+def reminders_requeue_undelivered(*, now: dt.datetime | None = None, dry_run: bool = False) -> list:
+    """Queue again the delivery of every reminder whose e-mail/SMS has not gone out; return them.
+
+    The sweep behind a lost delivery task (a worker killed with its message, a broker down when
+    the job committed): it takes reminders not delivered, created in the last REQUEUE_WITHIN,
+    last queued or tried more than REQUEUE_AFTER ago, and not under a live lease — a worker
+    still sending keeps its reminder. Rows a concurrent sweep or claim has locked are skipped
+    (the next sweep sees them). Exactly-once is the delivery's own guarantee, so a reminder
+    queued twice is still sent once.
+    """
+    from django.db.models import Q
+    from django.db.models.functions import Coalesce
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        stale = list(
+            Reminder.objects.select_for_update(of=("self",), skip_locked=True)
+            .select_related("enterprise")
+            .annotate(last_queued=Coalesce("delivery_queued_at", "created_at"))
+            .filter(
+                Q(delivery_lease_until__isnull=True) | Q(delivery_lease_until__lte=now),
+                delivered_at__isnull=True,
+                created_at__gte=now - REQUEUE_WITHIN,
+                last_queued__lte=now - REQUEUE_AFTER,
+                delivery_attempts__lt=DELIVERY_MAX_ATTEMPTS,
+            )
+            .order_by("created_at", "pk")
+        )
+        if dry_run or not stale:
+            return stale
+        ids = [r.pk for r in stale]
+        Reminder.objects.filter(pk__in=ids).update(delivery_queued_at=now)
+        transaction.on_commit(lambda: _queue_deliveries(ids))
+    return stale
 
 
 def reminder_preferences_set(*, user, enabled_kinds) -> None:
