@@ -3,6 +3,7 @@
 import json
 import re
 from decimal import Decimal
+from itertools import chain
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -16,7 +17,8 @@ from rest_framework.parsers import BaseParser
 MAX_JSON_BYTES = 10 * 1024 * 1024
 # Deeper than any CEB entry (head, lines, a field) by far; deep nesting only costs the server.
 MAX_JSON_DEPTH = 64
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+# a \u escape of NUL or of a surrogate (D800-DFFF), where the backslash is not itself escaped
+_ESCAPE = re.compile(r"(?<!\\)(?:\\\\)*\\u(0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
 
 
 class APIKeyClient:
@@ -119,52 +121,62 @@ def _refuse_constant(name: str):
     raise _RefusedConstant(name)
 
 
-def _json_path(trail) -> str:
-    parts = []
-    while trail is not None:
-        trail, key = trail
-        parts.append(f"[{key}]" if isinstance(key, int) else f".{key}")
-    return "$" + "".join(reversed(parts))
+def _too_deep() -> InvalidJSON:
+    return InvalidJSON(gettext("The JSON is nested more than %(max)d levels deep.") % {"max": MAX_JSON_DEPTH})
 
 
-def _check_document(data) -> None:
-    """Refuse what JSON can spell but the portal cannot keep: NUL characters and lone surrogates
-    (PostgreSQL and UTF-8 refuse both) and nesting deeper than ``MAX_JSON_DEPTH``. Iterative, so
-    no document can exhaust the stack."""
-    stack = [(data, 1, None)]
-    while stack:
-        value, depth, trail = stack.pop()
-        if isinstance(value, dict):
-            items = value.items()
-        elif isinstance(value, list):
-            items = enumerate(value)
-        else:
-            if isinstance(value, str):
-                _check_text(value, trail)
-            continue
-        if depth > MAX_JSON_DEPTH:
+def _check_depth(data) -> None:
+    """Nesting at most ``MAX_JSON_DEPTH`` levels, measured level by level: the work stays a few
+    C-speed passes over the values, whatever the shape (no recursion, no loop per container)."""
+    level = [data] if type(data) in (dict, list) else []
+    for _depth in range(MAX_JSON_DEPTH):
+        if not level:
+            return
+        lists = [value for value in level if type(value) is list]
+        dicts = [value for value in level if type(value) is dict]
+        children = chain(chain.from_iterable(lists), chain.from_iterable(map(dict.values, dicts)))
+        level = [value for value in children if type(value) is dict or type(value) is list]
+    if level:
+        raise _too_deep()
+
+
+def _check_escapes(text: str) -> None:
+    """No NUL character and no lone surrogate in any string or key (PostgreSQL refuses the one,
+    UTF-8 cannot encode the other). Strict JSON lets them in only as ``\\u`` escapes (raw control
+    characters are refused, the body was decoded as strict UTF-8), so the text is searched for
+    those escapes, in C, rather than the decoded document walked."""
+    if "\\u" not in text:
+        return
+    high = None  # a high surrogate escape, valid only if a low one follows at once
+    for match in _ESCAPE.finditer(text):
+        code = int(match.group(1), 16)
+        if high is not None:
+            if 0xDC00 <= code <= 0xDFFF and match.end() - 6 == high.end():
+                high = None
+                continue
+            raise _lone_surrogate(high)
+        if code == 0:
             raise InvalidJSON(
-                gettext("The JSON is nested more than %(max)d levels deep.") % {"max": MAX_JSON_DEPTH}
+                gettext(
+                    "The JSON holds a NUL character (\\u0000) at character %(position)d: it is not accepted."
+                )
+                % {"position": match.end() - 6}
             )
-        for key, item in items:
-            here = (trail, key)
-            if isinstance(key, str):
-                _check_text(key, here)
-            stack.append((item, depth + 1, here))
+        if code <= 0xDBFF:
+            high = match
+            continue
+        raise _lone_surrogate(match)
+    if high is not None:
+        raise _lone_surrogate(high)
 
 
-def _check_text(text: str, trail) -> None:
-    if "\x00" in text:
-        raise InvalidJSON(
-            gettext("The JSON holds a NUL character (\\u0000) at %(path)s: it is not accepted.")
-            % {"path": _json_path(trail)}
+def _lone_surrogate(match) -> InvalidJSON:
+    return InvalidJSON(
+        gettext(
+            "The JSON holds a lone surrogate (\\u%(code)s) at character %(position)d: it is not Unicode text."
         )
-    surrogate = _SURROGATE.search(text)
-    if surrogate:
-        raise InvalidJSON(
-            gettext("The JSON holds a lone surrogate (\\u%(code)04x) at %(path)s: it is not Unicode text.")
-            % {"code": ord(surrogate.group()), "path": _json_path(trail)}
-        )
+        % {"code": match.group(1).lower(), "position": match.end() - 6}
+    )
 
 
 class SafeJSONParser(BaseParser):
@@ -201,12 +213,11 @@ class SafeJSONParser(BaseParser):
                 gettext("The JSON holds %(value)s, which is not a number JSON allows.") % {"value": exc}
             ) from None
         except RecursionError:
-            raise InvalidJSON(
-                gettext("The JSON is nested more than %(max)d levels deep.") % {"max": MAX_JSON_DEPTH}
-            ) from None
+            raise _too_deep() from None
         except ValueError as exc:
             raise InvalidJSON(gettext("The body is not valid JSON: %(error)s") % {"error": exc}) from None
-        _check_document(data)
+        _check_escapes(text)
+        _check_depth(data)
         return data
 
 

@@ -56,25 +56,31 @@ def order_body(platform, **fields) -> dict:
 
 # --- refused as a whole: 400 {"code": "invalid_json", "message"} ----------------------------
 HOSTILE = {
-    # name: (raw JSON text with the offending part in place, what the message must say)
+    # name: (raw JSON text with the offending part in place, what the message must say; {at} is
+    # where the text's first \u escape stands)
     "nan": ('{"entries": [{"orderNo": "A", "goodsValue": NaN}]}', "NaN, which is not a number JSON allows"),
     "infinity": ('{"entries": [{"freight": Infinity}]}', "Infinity, which is not a number JSON allows"),
     "minus-infinity": ('{"entries": [{"freight": -Infinity}]}', "-Infinity, which is not a number"),
     "nul-in-value": (
         '{"entries": [{"orderNo": "ORD\\u0000X"}]}',
-        "NUL character (\\u0000) at $.entries[0].orderNo",
+        "NUL character (\\u0000) at character {at}: it is not accepted",
     ),
-    "nul-in-key": ('{"entries": [{"or\\u0000der": "X"}]}', "NUL character (\\u0000) at $.entries[0].or"),
+    "nul-in-key": ('{"entries": [{"or\\u0000der": "X"}]}', "NUL character (\\u0000) at character {at}"),
     "lone-high-surrogate": (
         '{"entries": [{"orderNo": "ORD\\ud800"}]}',
-        "lone surrogate (\\ud800) at $.entries[0].orderNo",
+        "lone surrogate (\\ud800) at character {at}: it is not Unicode text",
     ),
     "lone-low-surrogate-in-a-line": (
         '{"entries": [{"lines": [{"itemName": "\\udc00x"}]}]}',
-        "lone surrogate (\\udc00) at $.entries[0].lines[0].itemName",
+        "lone surrogate (\\udc00) at character {at}",
     ),
     "2000-deep": ('{"entries": ' + "[" * 2000 + "]" * 2000 + "}", "nested more than 64 levels deep"),
     "65-deep": ('{"entries": [' + '{"a": ' * 64 + "1" + "}" * 64 + "]}", "nested more than 64 levels deep"),
+    "65-deep-empty": ('{"entries": [' + "[" * 63 + "]" * 63 + "]}", "nested more than 64 levels deep"),
+    "high-then-escaped-backslash": (
+        '{"entries": [{"note": "\\uD83D\\\\\\uDE00"}]}',
+        "lone surrogate (\\ud83d)",
+    ),
     "not-json": ("{not json", "The body is not valid JSON"),
 }
 
@@ -86,7 +92,7 @@ def test_hostile_json_is_a_400_that_says_what_is_wrong_and_stores_nothing(api, b
     assert response["Content-Type"] == "application/json"
     answer = response.json()
     assert answer["code"] == "invalid_json"
-    assert expected in answer["message"]
+    assert expected.format(at=body.find("\\u")) in answer["message"]
     assert_nothing_stored()
 
 
@@ -111,9 +117,9 @@ def test_every_intake_endpoint_refuses_nan_and_nul(api, endpoint):
 
 
 def test_a_valid_surrogate_pair_and_64_levels_are_not_refused(api, platform):
-    body = order_body(platform, note="emoji \U0001f600 ok")
+    body = order_body(platform, note="emoji \U0001f600, a backslash then u0000: \\u0000")
     text = json.dumps(body)  # ensure_ascii: the emoji travels as the pair \ud83d\ude00
-    assert "\\ud83d\\ude00" in text
+    assert "\\ud83d\\ude00" in text and "\\\\u0000" in text
     response = post_raw(api, text.encode())
     assert response.status_code == 200, response.content
     [receipt] = response.json()
