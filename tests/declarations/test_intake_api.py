@@ -21,7 +21,7 @@ from . import in_english
 _english = in_english._english
 api_client_for = in_english.api_client_for
 
-SAMPLES = Path(__file__).resolve().parent / "ceb_samples"  # copies of ../shared/ceb/samples
+SAMPLES = Path(__file__).resolve().parent / "ceb_samples"  # the specification's official samples (2022-05)
 
 
 class FakeServices:

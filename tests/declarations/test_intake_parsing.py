@@ -12,7 +12,7 @@ from declarations.serializers import SERIALIZERS
 
 from . import ceb_builders as b
 
-SAMPLES = Path(__file__).resolve().parent / "ceb_samples"  # copies of ../shared/ceb/samples
+SAMPLES = Path(__file__).resolve().parent / "ceb_samples"  # the specification's official samples (2022-05)
 PARTY = SimpleNamespace(customs_code="3100000001", name="Test Trading 有限公司")
 
 

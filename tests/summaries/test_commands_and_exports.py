@@ -18,7 +18,7 @@ from .factories import line, listed
 
 pytestmark = pytest.mark.django_db
 OCT = dt.date(2026, 10, 1)
-# the official 2022-05 schema, a verbatim copy of ../shared/ceb/ (the service validates with it too)
+# the official 2022-05 schema, a verbatim copy of the specification's XSD (the service validates with it too)
 SHARED_SCHEMA = (
     Path(__file__).resolve().parents[2] / "declarations" / "schema" / "cross-border-export-202205.xsd"
 )
