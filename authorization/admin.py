@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 
 from . import services
@@ -219,7 +220,7 @@ class HistoryInline(admin.TabularInline):
 
 
 @admin.register(Authorization)
-class AuthorizationAdmin(DecisionMixin, admin.ModelAdmin):
+class AuthorizationAdmin(QueueAdminMixin, DecisionMixin, admin.ModelAdmin):
     decisions = AUTHORIZATION_DECISIONS
     waiting_status = AuthorizationStatus.UNDER_REVIEW
     list_display = [
@@ -306,7 +307,7 @@ class AuthorizationAdmin(DecisionMixin, admin.ModelAdmin):
 
 
 @admin.register(AuthorizationChange)
-class AuthorizationChangeAdmin(DecisionMixin, admin.ModelAdmin):
+class AuthorizationChangeAdmin(QueueAdminMixin, DecisionMixin, admin.ModelAdmin):
     decisions = CHANGE_DECISIONS
     waiting_status = ChangeStatus.PENDING
     list_display = ["authorization", "requested_by", "created_at", "status", "review_due_date", "overdue"]

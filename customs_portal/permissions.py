@@ -43,7 +43,19 @@ def user_has_staff_role(user, role: str) -> bool:
         return False
     if user.is_superuser:
         return True
-    return user.groups.filter(name=STAFF_ROLES[role]).exists()
+    return STAFF_ROLES[role] in _staff_group_names(user)
+
+
+def _staff_group_names(user) -> frozenset[str]:
+    """The user's staff groups, read once per user object: the admin asks for a role once per
+    model and permission on every page (menu, actions, links), and ``request.user`` is loaded
+    afresh for each request, so this is one query per request (as Django caches permissions)."""
+    try:
+        return user._staff_group_names
+    except AttributeError:
+        names = frozenset(user.groups.filter(name__in=STAFF_ROLES.values()).values_list("name", flat=True))
+        user._staff_group_names = names
+        return names
 
 
 def staff_role_grant(*, role: str, app_label: str, codenames: list[str], using: str = "default") -> None:

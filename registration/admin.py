@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
+from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.uploads import sniffed_type, upload_response
 
@@ -106,7 +107,7 @@ class EnterpriseHistoryInline(admin.TabularInline):
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(admin.ModelAdmin):
+class EnterpriseAdmin(QueueAdminMixin, admin.ModelAdmin):
     list_display = ["name", "uscc", "customs_code", "status", "roles_display", "submitted_at", "review_link"]
     list_filter = ["status", "credit_rating", "pilot_zone", "is_broker", "is_ecommerce", "is_platform"]
     search_fields = ["name", "uscc", "customs_code", "contact_name", "contact_email"]
@@ -284,7 +285,7 @@ def _document_urls(enterprise, *, with_type: bool = False):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin):
+class PortalUserAdmin(QueueAdminMixin, UserAdmin):
     list_display = ["username", "email", "enterprise", "is_enterprise_admin", "is_staff", "is_active"]
     list_filter = ["is_staff", "is_enterprise_admin", "is_active", "groups"]
     list_select_related = ["enterprise"]
@@ -297,7 +298,7 @@ class PortalUserAdmin(UserAdmin):
 
 
 @admin.register(EnterpriseAPIKey)
-class EnterpriseAPIKeyAdmin(APIKeyModelAdmin):
+class EnterpriseAPIKeyAdmin(QueueAdminMixin, APIKeyModelAdmin):
     list_display = ["prefix", "name", "enterprise", "created", "revoked"]
     list_select_related = ["enterprise"]
     search_fields = ["name", "prefix", "enterprise__name", "enterprise__customs_code"]

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from customs_portal.admin_queues import LargeQueueAdminMixin
+
 from .models import Reminder
 
 
 @admin.register(Reminder)
-class ReminderAdmin(admin.ModelAdmin):
+class ReminderAdmin(LargeQueueAdminMixin, admin.ModelAdmin):
     """What went out, to whom and when: read only (the job writes these rows)."""
 
     list_display = [

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal.admin_queues import LargeQueueAdminMixin
 from customs_portal.errors import ApplicationError
 
 from ..models import Goods, GoodsHistory, GoodsStatus, ReceivedMessage
@@ -43,7 +44,7 @@ class GoodsHistoryInline(admin.TabularInline):
 
 
 @admin.register(Goods)
-class GoodsAdmin(admin.ModelAdmin):
+class GoodsAdmin(LargeQueueAdminMixin, admin.ModelAdmin):
     form = GoodsReviewForm
     list_display = [
         "item_no",
@@ -107,7 +108,7 @@ class GoodsAdmin(admin.ModelAdmin):
 
 
 @admin.register(ReceivedMessage)
-class ReceivedMessageAdmin(admin.ModelAdmin):
+class ReceivedMessageAdmin(LargeQueueAdminMixin, admin.ModelAdmin):
     """Signed messages as received (signature kept, not verified): read only."""
 
     list_display = ["received_at", "kind", "guid", "sender", "signed"]

@@ -7,6 +7,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal.admin_queues import LargeQueueAdminMixin
 from customs_portal.errors import ApplicationError
 
 from ..models import CancelStatus, IntakeRejection, InventoryCancelRequest
@@ -35,7 +36,7 @@ class CancelDecisionForm(forms.ModelForm):
 
 
 @admin.register(InventoryCancelRequest)
-class InventoryCancelRequestAdmin(admin.ModelAdmin):
+class InventoryCancelRequestAdmin(LargeQueueAdminMixin, admin.ModelAdmin):
     form = CancelDecisionForm
     list_display = ["received_at", "invt_no", "cop_no", "sender", "status", "decided_at"]
     list_filter = ["status"]
@@ -87,7 +88,7 @@ class InventoryCancelRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(IntakeRejection)
-class IntakeRejectionAdmin(admin.ModelAdmin):
+class IntakeRejectionAdmin(LargeQueueAdminMixin, admin.ModelAdmin):
     list_display = ["created_at", "sender", "kind", "key", "reason"]
     list_filter = ["kind"]
     search_fields = ["key", "guid", "sender__name", "sender__customs_code"]

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal.admin_queues import LargeQueueAdminMixin, QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
 from declarations.models import InventoryHistory, InventoryStatus
@@ -48,7 +49,7 @@ class RiskOfficerOnly:
 
 # --- rules, rate, exchange rates ---------------------------------------------------------------
 @admin.register(RiskRule)
-class RiskRuleAdmin(RiskOfficerOnly, admin.ModelAdmin):
+class RiskRuleAdmin(QueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     list_display = [
         "name",
         "gcode_prefix",
@@ -94,7 +95,7 @@ class InspectionSettingForm(forms.ModelForm):
 
 
 @admin.register(InspectionSetting)
-class InspectionSettingAdmin(RiskOfficerOnly, admin.ModelAdmin):
+class InspectionSettingAdmin(QueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     """Add a row to change the rate; past rows stay as the record of what applied when."""
 
     form = InspectionSettingForm
@@ -126,7 +127,7 @@ class InspectionSettingAdmin(RiskOfficerOnly, admin.ModelAdmin):
 
 
 @admin.register(ExchangeRate)
-class ExchangeRateAdmin(RiskOfficerOnly, admin.ModelAdmin):
+class ExchangeRateAdmin(QueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     list_display = ["month_display", "currency", "rate", "updated_at"]
     list_filter = ["currency"]
     search_fields = ["currency"]
@@ -139,7 +140,7 @@ class ExchangeRateAdmin(RiskOfficerOnly, admin.ModelAdmin):
 
 
 @admin.register(ChannelDecision)
-class ChannelDecisionAdmin(RiskOfficerOnly, admin.ModelAdmin):
+class ChannelDecisionAdmin(LargeQueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     list_display = [
         "inventory",
         "kind",
@@ -208,7 +209,7 @@ def _when(value) -> str:
     return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else "—"
 
 
-class ListAdminBase(RiskOfficerOnly, admin.ModelAdmin):
+class ListAdminBase(LargeQueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     decision_choices: list = []
     list_display = ["inventory_number", "exporter", "arrival_country", "value", "declared", "channel_reasons"]
     search_fields = ["invt_no", "cop_no", "order_no", "logistics_no", "ebc_name", "ebc_code"]

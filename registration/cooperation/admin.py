@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.uploads import validate_document
 
@@ -49,7 +50,7 @@ class AnnualReportHistoryInline(admin.TabularInline):
 
 
 @admin.register(AnnualReport)
-class AnnualReportAdmin(admin.ModelAdmin):
+class AnnualReportAdmin(QueueAdminMixin, admin.ModelAdmin):
     form = AnnualReportReviewForm
     list_display = ["enterprise", "year", "status", "business_status", "submitted_at", "reviewed_at"]
     list_filter = ["status", "year", "business_status"]
@@ -114,7 +115,7 @@ class AnnualReportAdmin(admin.ModelAdmin):
 
 # --- policy notices -------------------------------------------------------------------------
 @admin.register(PolicyNotice)
-class PolicyNoticeAdmin(admin.ModelAdmin):
+class PolicyNoticeAdmin(QueueAdminMixin, admin.ModelAdmin):
     list_display = ["title", "effective_date", "published_at", "email_on_publish", "emailed_at"]
     list_filter = ["effective_date"]
     search_fields = ["title", "body"]
@@ -198,7 +199,7 @@ class QuestionMessageInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(QueueAdminMixin, admin.ModelAdmin):
     form = QuestionAnswerForm
     list_display = ["subject", "enterprise", "category", "status", "created_at", "waiting_since"]
     list_filter = ["status", "category"]

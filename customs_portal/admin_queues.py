@@ -1,0 +1,69 @@
+"""What every customs screen's list shares, so that a page costs the same with ten rows or a
+million.
+
+- Each admin names the related rows its columns show (``list_select_related``) and fetches
+  anything else for the whole page at once (a prefetch), never per row.
+- The staff-role check is one query per request (customs_portal.permissions).
+- One count per page, not two: Django's "N of M" total (``show_full_result_count``) is a
+  second ``COUNT(*)`` of the unfiltered table on every view.
+- On the tables that grow with the parcels, past ``ESTIMATE_ABOVE`` rows the count is
+  PostgreSQL's planner estimate instead of an exact ``COUNT(*)``, which reads every matching
+  row on every view of a large queue; the page then shows "≈" (templates/admin/pagination.html).
+"""
+
+import json
+
+from django.core.exceptions import EmptyResultSet
+from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import QuerySet
+from django.utils.functional import cached_property
+
+# Below this many rows (as the planner estimates them) the exact count is cheap enough.
+ESTIMATE_ABOVE = 20_000
+
+
+def planner_row_estimate(queryset: QuerySet) -> int | None:
+    """How many rows PostgreSQL's planner expects ``queryset`` to return (None elsewhere)."""
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql":
+        return None
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return 0
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    if isinstance(plan, str):
+        plan = json.loads(plan)
+    return int(plan[0]["Plan"]["Plan Rows"])
+
+
+class EstimatedCountPaginator(Paginator):
+    """The exact count for small results, the planner's estimate for large ones."""
+
+    estimated = False
+
+    @cached_property
+    def count(self) -> int:
+        if isinstance(self.object_list, QuerySet):
+            estimate = planner_row_estimate(self.object_list)
+            if estimate is not None and estimate > ESTIMATE_ABOVE:
+                self.estimated = True
+                return estimate
+        return super().count
+
+
+class QueueAdminMixin:
+    """Put first in a customs ModelAdmin's bases: one count per page."""
+
+    show_full_result_count = False
+
+
+class LargeQueueAdminMixin(QueueAdminMixin):
+    """For the tables that grow with the parcels (lists, their decisions, cancel requests, what
+    intake keeps or refuses, reminders): the count is estimated once it is large. The estimate
+    costs one EXPLAIN, so small tables (rules, rates, enterprises) keep the plain count."""
+
+    paginator = EstimatedCountPaginator
