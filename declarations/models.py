@@ -233,6 +233,15 @@ class Channel(models.TextChoices):
     RED = "red", _("Red")
 
 
+# the parties whose lists a trader sees in the browser (selectors.PAGE_PARTIES), short names
+_PAGE_PARTIES = (
+    ("ebc_enterprise", "ebc"),
+    ("agent_enterprise", "agent"),
+    ("owner_enterprise", "owner"),
+    ("ebp_enterprise", "ebp"),
+)
+
+
 class Inventory(FSMModelMixin, models.Model):
     """CEB603 declaration list (one per parcel). Key: (agent, copNo).
 
@@ -288,10 +297,18 @@ class Inventory(FSMModelMixin, models.Model):
     net_weight = models.DecimalField(**MONEY)
     note = models.CharField(max_length=1000, blank=True)
 
-    ebp_enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
-    ebc_enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="inventories")
-    agent_enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
-    owner_enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    # the party columns the trader's pages read lead the composite indexes below, which serve
+    # their foreign keys too: no separate one-column index on each
+    ebp_enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+", db_index=False)
+    ebc_enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="inventories", db_index=False
+    )
+    agent_enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    owner_enterprise = models.ForeignKey(
+        Enterprise, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     logistics_enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
     sender = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
 
@@ -323,6 +340,22 @@ class Inventory(FSMModelMixin, models.Model):
         indexes = [
             models.Index(fields=["ebc_enterprise", "status", "released_at"], name="inventory_summary_idx"),
             models.Index(fields=["ebp_enterprise", "order_no"], name="inventory_order_idx"),
+            # the trader's list page: per party and status, newest first (selectors.inventory_page)
+            *(
+                models.Index(
+                    fields=[party, "status", "-received_at", "-id"], name=f"inventory_{short}_page_idx"
+                )
+                for party, short in _PAGE_PARTIES
+            ),
+            # the clearance error logs: the few returned or rejected lists, last changed first
+            *(
+                models.Index(
+                    fields=[party, "-updated_at", "-id"],
+                    condition=models.Q(status__in=["returned", "rejected"]),
+                    name=f"inventory_{short}_errors_idx",
+                )
+                for party, short in (*_PAGE_PARTIES, ("sender", "sender"))
+            ),
         ]
 
     def __str__(self) -> str:
@@ -435,7 +468,8 @@ class IntakeRejection(models.Model):
         verbose_name = _("refused intake entry")
         verbose_name_plural = _("refused intake entries")
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["sender", "-created_at"], name="intakerejection_sender_idx")]
+        # the clearance error log reads a sender's rejections newest first, a page at a time
+        indexes = [models.Index(fields=["sender", "-created_at", "-id"], name="intakerejection_page_idx")]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key or self.guid}"

@@ -11,6 +11,7 @@ from customs_portal.permissions import EnterpriseMemberRequiredMixin
 
 from . import selectors
 from .forms import GoodsFilterForm, GoodsForm, InventoryFilterForm
+from .models import Channel, InventoryStatus
 from .services import goods as goods_services
 
 PAGE_SIZE = 25
@@ -92,27 +93,56 @@ class GoodsEditView(EnterpriseMemberRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "goods": goods}, status=400)
 
 
+def _keyset_links(request, page, *, after="after", before="before"):
+    """The query strings of the page's Previous (newer) and Next (older) links, filters kept."""
+    for attr, name, cursor in (("previous_query", before, page.newer), ("next_query", after, page.older)):
+        query = request.GET.copy()
+        for key in (after, before, "page"):
+            query.pop(key, None)
+        if cursor is not None:
+            query[name] = str(cursor)
+        setattr(page, attr, query.urlencode())
+    return page
+
+
+def _labelled(rows, **fields):
+    """Each row's choice labels, translated once per page rather than once per row."""
+    labels = {name: {value: str(label) for value, label in choices} for name, choices in fields.items()}
+    for row in rows:
+        for name, by_value in labels.items():
+            value = getattr(row, name)
+            setattr(row, f"{name}_label", by_value.get(value, value))
+    return rows
+
+
 class InventoryListView(EnterpriseMemberRequiredMixin, View):
+    FIELDS = (
+        "pk",
+        "invt_no",
+        "cop_no",
+        "order_no",
+        "logistics_no",
+        "status",
+        "channel",
+        "total_value",
+        "received_at",
+    )
+
     def get(self, request):
         filters = InventoryFilterForm(request.GET or None)
         criteria = {}
         if filters.is_valid():
             criteria = {k: v for k, v in filters.cleaned_data.items() if v}
-        inventories = selectors.inventory_list(enterprise=self.enterprise, **criteria).only(
-            "pk",
-            "invt_no",
-            "cop_no",
-            "order_no",
-            "logistics_no",
-            "status",
-            "channel",
-            "total_value",
-            "received_at",
-            "declared_at",
-            "released_at",
-            "departed_at",
+        page = selectors.inventory_page(
+            enterprise=self.enterprise,
+            after=selectors.Cursor.parse(request.GET.get("after")),
+            before=selectors.Cursor.parse(request.GET.get("before")),
+            size=PAGE_SIZE,
+            fields=self.FIELDS,
+            **criteria,
         )
-        page = Paginator(inventories, PAGE_SIZE).get_page(request.GET.get("page"))
+        _labelled(page.object_list, status=InventoryStatus.choices, channel=Channel.choices)
+        _keyset_links(request, page)
         return render(request, "declarations/inventory_list.html", {"page_obj": page, "filters": filters})
 
 
@@ -136,12 +166,21 @@ class ClearanceErrorsView(EnterpriseMemberRequiredMixin, View):
     """Returned or rejected lists, and the entries refused at intake, of this enterprise."""
 
     def get(self, request):
-        returned = Paginator(selectors.returned_inventories(enterprise=self.enterprise), PAGE_SIZE).get_page(
-            request.GET.get("page")
+        returned = selectors.returned_inventory_page(
+            enterprise=self.enterprise,
+            after=selectors.Cursor.parse(request.GET.get("after")),
+            before=selectors.Cursor.parse(request.GET.get("before")),
+            size=PAGE_SIZE,
         )
-        rejections = Paginator(selectors.intake_rejections(enterprise=self.enterprise), PAGE_SIZE).get_page(
-            request.GET.get("rpage")
+        rejections = selectors.intake_rejection_page(
+            enterprise=self.enterprise,
+            after=selectors.Cursor.parse(request.GET.get("rafter")),
+            before=selectors.Cursor.parse(request.GET.get("rbefore")),
+            size=PAGE_SIZE,
         )
+        _labelled(returned.object_list, status=InventoryStatus.choices)
+        _keyset_links(request, returned)
+        _keyset_links(request, rejections, after="rafter", before="rbefore")
         returned_rows = [(inv, selectors.reasons_by_field(inv.return_reasons)) for inv in returned]
         return render(
             request,

@@ -55,9 +55,16 @@ def test_lists_filter_by_status_and_date(trader_client, enterprise):
 def test_lists_are_paginated(trader_client, enterprise):
     for _ in range(27):
         make_inventory(ebc=enterprise, lines=1)
-    response = trader_client.get(reverse("declarations:inventory_list"))
-    assert len(response.context["page_obj"].object_list) == 25
-    assert response.context["page_obj"].paginator.num_pages == 2
+    url = reverse("declarations:inventory_list")
+    response = trader_client.get(url)
+    first = response.context["page_obj"]
+    assert len(first.object_list) == 25 and first.has_next and not first.has_previous
+    # the older page, through the page's own link: the last 2 lists, and nothing after them
+    second = trader_client.get(f"{url}?{first.next_query}").context["page_obj"]
+    assert len(second.object_list) == 2 and second.has_previous and not second.has_next
+    assert not {inv.pk for inv in second} & {inv.pk for inv in first}
+    back = trader_client.get(f"{url}?{second.previous_query}").context["page_obj"]
+    assert [inv.pk for inv in back] == [inv.pk for inv in first]
 
 
 def test_the_detail_page_shows_lines_timeline_and_reasons_field_by_field(trader_client, enterprise):
