@@ -6,7 +6,11 @@ a principal only under an approved authorization valid on that day).
 """
 
 import datetime as dt
+import logging
+from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.db import connection
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
@@ -64,3 +68,91 @@ def months_with_forms(*, principal: Enterprise) -> list[dict]:
 
 def form_inventories(*, form: SummaryForm) -> QuerySet[Inventory]:
     return Inventory.objects.filter(summary_link__form=form).order_by("invt_no")
+
+
+# --- the current month's eight-same preview -------------------------------------------------
+logger = logging.getLogger(__name__)
+PREVIEW_CACHE_SECONDS = 40 * 24 * 3600  # a month's preview is worth keeping until the month ends
+PREVIEW_REFRESH_LOCK_SECONDS = 300
+
+_PREVIEW_VERSION_SQL = """
+SELECT (SELECT count(*) FROM declarations_inventory
+         WHERE ebc_enterprise_id = %s AND status = 'departed' AND released_at >= %s AND released_at < %s),
+       (SELECT count(*) FROM summaries_summaryform WHERE enterprise_id = %s AND month = %s),
+       (SELECT coalesce(max(id), 0) FROM summaries_summaryform WHERE enterprise_id = %s AND month = %s)
+"""
+
+
+@dataclass
+class MonthPreview:
+    forms: list = field(default_factory=list)
+    computed_at: dt.datetime | None = None
+    stale: bool = False  # lists departed (or forms changed) since it was computed: a refresh is queued
+
+    @property
+    def line_count(self) -> int:
+        return sum(len(planned.lines) for planned in self.forms)
+
+
+def _preview_key(enterprise_id: int, month: dt.date) -> str:
+    return f"summaries:preview:{enterprise_id}:{month:%Y-%m}"
+
+
+def preview_version(*, enterprise_id: int, month: dt.date) -> tuple[int, int, int]:
+    """What the month's preview depends on, read from indexes in one query.
+
+    A departed list never changes again (departure is final, its lines are frozen), so the
+    number of the month's departed lists only grows with each change to them; the month's
+    forms (count and newest id) change when a build links lists or drafts are deleted.
+    """
+    from .services import month_bounds
+
+    start, end = month_bounds(month)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _PREVIEW_VERSION_SQL, [enterprise_id, start, end, enterprise_id, month, enterprise_id, month]
+        )
+        return tuple(cursor.fetchone())
+
+
+def preview_refresh(*, enterprise_id: int, month: dt.date) -> MonthPreview:
+    """Compute the month's preview (the slow grouped query) and keep it with its version."""
+    from .services import summary_plan
+
+    version = preview_version(enterprise_id=enterprise_id, month=month)  # before: a later change re-stales it
+    preview = MonthPreview(
+        forms=summary_plan(enterprise_id=enterprise_id, month=month), computed_at=timezone.now()
+    )
+    cache.set(_preview_key(enterprise_id, month), (version, preview), PREVIEW_CACHE_SECONDS)
+    cache.delete(_preview_key(enterprise_id, month) + ":refreshing")
+    return preview
+
+
+def month_preview(*, principal: Enterprise, month: dt.date) -> MonthPreview:
+    """The month's eight-same preview, recomputed only when its lists or forms changed.
+
+    Unchanged: the kept one. Changed: the kept one, marked stale, while a Celery task computes
+    the new one (one at a time per enterprise and month), so no page view waits for it; only
+    the very first view of a month computes it in the request.
+    """
+    from .tasks import refresh_preview_task
+
+    key = _preview_key(principal.pk, month)
+    kept = cache.get(key)
+    version = preview_version(enterprise_id=principal.pk, month=month)
+    if kept is None:
+        return preview_refresh(enterprise_id=principal.pk, month=month)
+    kept_version, preview = kept
+    if tuple(kept_version) == version:
+        return preview
+    if cache.add(key + ":refreshing", 1, PREVIEW_REFRESH_LOCK_SECONDS):
+        try:
+            refresh_preview_task.delay(principal.pk, month.isoformat())
+        except Exception:  # the broker is down: show the kept preview, try again on a later view
+            logger.exception("could not queue the summary preview refresh")
+            cache.delete(key + ":refreshing")
+        kept = cache.get(key)  # a worker may already have answered (always so when tasks run eagerly)
+        if kept is not None and tuple(kept[0]) == version:
+            return kept[1]
+    preview.stale = True
+    return preview

@@ -61,7 +61,7 @@ class OverviewView(SummaryMixin, View):
             deadline, deadline_error = None, str(exc)
         else:
             deadline_error = ""
-        preview = services.summary_plan(enterprise_id=principal.pk, month=current)
+        preview = selectors.month_preview(principal=principal, month=current)
         forms = selectors.month_forms(principal=principal, month=month)
         context = {
             "principal": principal,
@@ -75,8 +75,9 @@ class OverviewView(SummaryMixin, View):
             "forms": forms,
             "statistics": selectors.month_statistics(principal=principal, month=month),
             "current_month": current,
-            "preview": preview,
-            "preview_lines": sum(len(p.lines) for p in preview),
+            "preview": preview.forms,
+            "preview_lines": preview.line_count,
+            "preview_stale_since": preview.computed_at if preview.stale else None,
             "transport_modes": TRANSPORT_MODES,
             "may_declare": services.may_declare_for(acting=self.enterprise, principal=principal),
         }
