@@ -232,11 +232,19 @@ def inventory_page(
 
 
 def returned_inventory_page(
-    *, enterprise, after: Cursor | None = None, before: Cursor | None = None, size: int = 25
+    *,
+    enterprise,
+    parties=PAGE_PARTIES,
+    after: Cursor | None = None,
+    before: Cursor | None = None,
+    size: int = 25,
 ) -> KeysetPage:
-    """The clearance error log's lists (returned or rejected), most recently changed first."""
-    branches = [f"{name}_id = %s AND status IN (%s, %s)" for name in PAGE_PARTIES]
-    params = [[enterprise.pk, *ERROR_STATUSES] for _name in PAGE_PARTIES]
+    """The clearance error log's lists (returned or rejected), most recently changed first.
+
+    ``parties``: the columns naming the enterprise (each has a partial index of these lists).
+    """
+    branches = [f"{name}_id = %s AND status IN (%s, %s)" for name in parties]
+    params = [[enterprise.pk, *ERROR_STATUSES] for _name in parties]
     newer = before is not None and after is None
     keys = _keyset_ids(
         branches, params, sort="updated_at", cursor=after or before, newer=newer, limit=size + 1
@@ -245,7 +253,11 @@ def returned_inventory_page(
         "pk", "invt_no", "cop_no", "order_no", "status", "return_reasons", "updated_at"
     )
     page = _keyset_page(queryset, keys, after=after, before=before, size=size)
-    return page if page is not None else returned_inventory_page(enterprise=enterprise, size=size)
+    return (
+        page
+        if page is not None
+        else returned_inventory_page(enterprise=enterprise, parties=parties, size=size)
+    )
 
 
 def intake_rejection_page(

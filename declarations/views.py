@@ -93,7 +93,7 @@ class GoodsEditView(EnterpriseMemberRequiredMixin, View):
         return render(request, self.template_name, {"form": form, "goods": goods}, status=400)
 
 
-def _keyset_links(request, page, *, after="after", before="before"):
+def keyset_links(request, page, *, after="after", before="before"):
     """The query strings of the page's Previous (newer) and Next (older) links, filters kept."""
     for attr, name, cursor in (("previous_query", before, page.newer), ("next_query", after, page.older)):
         query = request.GET.copy()
@@ -142,7 +142,7 @@ class InventoryListView(EnterpriseMemberRequiredMixin, View):
             **criteria,
         )
         _labelled(page.object_list, status=InventoryStatus.choices, channel=Channel.choices)
-        _keyset_links(request, page)
+        keyset_links(request, page)
         return render(request, "declarations/inventory_list.html", {"page_obj": page, "filters": filters})
 
 
@@ -179,8 +179,8 @@ class ClearanceErrorsView(EnterpriseMemberRequiredMixin, View):
             size=PAGE_SIZE,
         )
         _labelled(returned.object_list, status=InventoryStatus.choices)
-        _keyset_links(request, returned)
-        _keyset_links(request, rejections, after="rafter", before="rbefore")
+        keyset_links(request, returned)
+        keyset_links(request, rejections, after="rafter", before="rbefore")
         returned_rows = [(inv, selectors.reasons_by_field(inv.return_reasons)) for inv in returned]
         return render(
             request,

@@ -49,6 +49,15 @@ def attachment_get(*, enterprise, pk: int) -> QuestionAttachment:
     )
 
 
+def clearance_error_page(*, enterprise, after=None, before=None, size=25):
+    """One page of the clearance error log, newest change first, without counting or sorting the lists."""
+    from declarations.selectors import returned_inventory_page
+
+    return returned_inventory_page(
+        enterprise=enterprise, parties=("sender", "ebc_enterprise"), after=after, before=before, size=size
+    )
+
+
 def clearance_errors(*, enterprise):
     """The clearance error log: this enterprise's declaration lists returned or rejected."""
     from django.apps import apps

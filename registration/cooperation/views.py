@@ -182,7 +182,13 @@ def attachment_download(request, pk):
 
 class ClearanceErrorsView(EnterpriseMemberRequiredMixin, View):
     def get(self, request):
-        page = Paginator(selectors.clearance_errors(enterprise=self.enterprise), 25).get_page(
-            request.GET.get("page")
+        from declarations.selectors import Cursor
+        from declarations.views import keyset_links
+
+        page = selectors.clearance_error_page(
+            enterprise=self.enterprise,
+            after=Cursor.parse(request.GET.get("after")),
+            before=Cursor.parse(request.GET.get("before")),
         )
+        keyset_links(request, page)
         return render(request, "cooperation/clearance_errors.html", {"page_obj": page, "now": timezone.now()})

@@ -193,6 +193,7 @@ def test_every_list_page_query_reads_indexes_in_order_on_20000_lists(
         lists + f"?date_from={today - dt.timedelta(days=9)}&date_to={today - dt.timedelta(days=2)}",
         lists + "?order_no=BIG-ORD-777",
         errors,
+        reverse("cooperation:clearance_errors"),
     ]
     problems, checked = {}, 0
     for who in (enterprise, broker, platform):
