@@ -16,6 +16,17 @@ from declarations.serializers import schema_fields
 _seq = itertools.count(1)
 
 
+# the JSON intake endpoint of each kind (CEB XML of every kind goes to /api/v1/messages/)
+JSON_ENDPOINTS = {
+    "order": "/api/v1/orders/",
+    "payment": "/api/v1/payments/",
+    "waybill": "/api/v1/waybills/",
+    "inventory": "/api/v1/inventories/",
+    "cancel": "/api/v1/inventory-cancels/",
+    "departure": "/api/v1/departures/",
+}
+
+
 def guid() -> str:
     return str(uuid.uuid4()).upper()
 

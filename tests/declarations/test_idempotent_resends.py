@@ -31,22 +31,11 @@ from .parcels import make_cast, parcel, register_goods
 _english = in_english._english
 api_client_for = in_english.api_client_for
 
-PATHS = {
-    "order": "/api/v1/orders/",
-    "payment": "/api/v1/payments/",
-    "waybill": "/api/v1/waybills/",
-    "inventory": "/api/v1/inventories/",
-    "cancel": "/api/v1/inventory-cancels/",
-    "departure": "/api/v1/departures/",
-}
+PATHS = b.JSON_ENDPOINTS
 SENDER = {"order": "platform", "payment": "payment", "waybill": "logistics", "inventory": "ebc"}
 
 
-@pytest.fixture(autouse=True)
-def _no_random_inspection(db):
-    from declarations.channels.models import InspectionSetting
-
-    InspectionSetting.objects.create(rate=0)
+pytestmark = pytest.mark.usefixtures("no_random_inspection")
 
 
 @pytest.fixture

@@ -95,14 +95,7 @@ SENDER_ROLE = {
     "cancel": "broker",
     "departure": "logistics",
 }
-ENDPOINT = {
-    "order": "/api/v1/orders/",
-    "payment": "/api/v1/payments/",
-    "waybill": "/api/v1/waybills/",
-    "inventory": "/api/v1/inventories/",
-    "cancel": "/api/v1/inventory-cancels/",
-    "departure": "/api/v1/departures/",
-}
+ENDPOINT = b.JSON_ENDPOINTS
 KINDS = list(SENDER_ROLE)
 
 

@@ -20,19 +20,13 @@ from declarations.models import (
 from . import ceb_builders as b
 from .parcels import make_cast, parcel, register_goods
 
+pytestmark = pytest.mark.usefixtures("no_random_inspection")
+
 
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _no_random_inspection(db):
-    """The random draw would send some lists red: these tests pin the comparison, not the draw."""
-    from declarations.channels.models import InspectionSetting
-
-    InspectionSetting.objects.create(rate=0)
 
 
 PASSED = ("released", "under_review")  # the comparison passed; the channel is channels' business

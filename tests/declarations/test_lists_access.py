@@ -10,18 +10,13 @@ from . import ceb_builders as b
 from .inventory_rows import make_inventory
 from .parcels import make_cast, parcel, register_goods
 
+pytestmark = pytest.mark.usefixtures("no_random_inspection")
+
 
 @pytest.fixture(autouse=True)
 def _english():
     with translation.override("en"):
         yield
-
-
-@pytest.fixture(autouse=True)
-def _no_random_inspection(db):
-    from declarations.channels.models import InspectionSetting
-
-    InspectionSetting.objects.create(rate=0)
 
 
 @pytest.fixture

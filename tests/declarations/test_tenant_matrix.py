@@ -39,23 +39,9 @@ from .parcels import make_cast, parcel, register_goods
 _english = in_english._english
 api_client_for = in_english.api_client_for
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("no_random_inspection")]
 
-JSON_PATHS = {
-    "order": "/api/v1/orders/",
-    "payment": "/api/v1/payments/",
-    "waybill": "/api/v1/waybills/",
-    "inventory": "/api/v1/inventories/",
-    "cancel": "/api/v1/inventory-cancels/",
-    "departure": "/api/v1/departures/",
-}
-
-
-@pytest.fixture(autouse=True)
-def _no_random_inspection(db):
-    from declarations.channels.models import InspectionSetting
-
-    InspectionSetting.objects.create(rate=0)
+JSON_PATHS = b.JSON_ENDPOINTS
 
 
 @dataclass
