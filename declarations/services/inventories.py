@@ -330,9 +330,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                             "copNo %(key)s was already received with different content; a stored list is changed with appType 2"
                         ) % {"key": entry[KEY]}
                     else:
-                        text = _(
-                            "copNo %(key)s is declared (%(status)s): a declared list is never changed; send a cancellation (CEB605)"
-                        ) % {"key": entry[KEY], "status": _declared_label(current, declared_here)}
+                        text = _declared_text(entry[KEY], current, declared_here)
                     receipts[index] = rejected(entry, KEY, info(CODE_KEY_TAKEN, text))
                     continue
                 inventory, lines = _build(entry, resolved, sender)
@@ -348,9 +346,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                         "key": entry[KEY]
                     }
                 else:
-                    reason = _(
-                        "copNo %(key)s is declared (%(status)s): a declared list is never changed; send a cancellation (CEB605)"
-                    ) % {"key": entry[KEY], "status": _declared_label(current, declared_here)}
+                    reason = _declared_text(entry[KEY], current, declared_here)
                 receipts[index] = rejected(entry, KEY, info(CODE_NOT_CHANGEABLE, reason))
                 continue
             if app_type == APP_DELETE:
@@ -420,14 +416,17 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
     return receipts
 
 
-def _declared_label(inventory: Inventory, declared_here: bool) -> str:
+def _declared_text(cop_no: str, inventory: Inventory, declared_here: bool) -> str:
+    """Why the sender's own declared list cannot be sent again as new, changed or deleted."""
     if declared_here:
-        return str(InventoryStatus.DECLARED.label)
-    return (
-        f"{inventory.invt_no}, {inventory.get_status_display()}"
-        if inventory.invt_no
-        else inventory.get_status_display()
-    )
+        status = str(InventoryStatus.DECLARED.label)
+    elif inventory.invt_no:
+        status = f"{inventory.invt_no}, {inventory.get_status_display()}"
+    else:
+        status = inventory.get_status_display()
+    return _(
+        "copNo %(key)s is declared (%(status)s): a declared list is never changed; send a cancellation (CEB605)"
+    ) % {"key": cop_no, "status": status}
 
 
 # --- comparison ---------------------------------------------------------------------------------
