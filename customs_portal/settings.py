@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "declarations",
     "declarations.summaries",
     "declarations.channels",
+    "declarations.inbox",
     "reminders",
 ]
 
@@ -199,6 +200,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # backoff up to 600 s, a reminder delivery waiting out a 600 s lease) and the longest task, or
 # such a task would run twice. Reminders do not wait for it: the sweep below re-queues them.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1800}
+# The intake inbox has a queue of its own (workers: -Q intake,celery); everything else: "celery".
+CELERY_TASK_ROUTES = {"declarations.inbox.tasks.*": {"queue": "intake"}}
 CELERY_BEAT_SCHEDULE = {
     "expire-authorizations-daily": {
         "task": "authorization.tasks.expire_authorizations_task",
@@ -212,6 +215,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reminders.tasks.requeue_reminders_task",
         "schedule": crontab(minute="*/5"),
         "options": {"expires": 240},  # a sweep the workers could not take in time is dropped
+    },
+    "process-inbox": {  # safety net: the inbox's messages are also queued on commit
+        "task": "declarations.inbox.tasks.drain_inbox_task",
+        "schedule": crontab(),
+        "options": {"expires": 50},
     },
     "build-monthly-summaries": {
         "task": "declarations.summaries.tasks.build_previous_month_task",

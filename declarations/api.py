@@ -3,6 +3,8 @@
 Answers to intake are always a JSON list of receipts ``{"guid", "key", "status", "info"}``,
 one per business entry, for XML and JSON alike:
 - 200: the request was read; each entry has its own receipt (accepted, duplicate, rejected);
+- 202: with ``Prefer: respond-async``, checked as below and stored; the receipts are polled at
+  ``GET /api/v1/messages/<guid>/`` once a worker has run it (declarations.inbox);
 - 403: the same list, when every entry was refused because the API key's enterprise is not
   the party the entries speak for;
 - 400: the request as a whole was refused (not JSON, no ``entries`` list, more than 1,000
@@ -29,6 +31,7 @@ from customs_portal.api_schema import ErrorSerializer, Shapes
 from customs_portal.errors import ApplicationError
 
 from . import ceb, selectors
+from .inbox import api as inbox_api
 from .intake import MAX_BATCH_ENTRIES, intake_entries, intake_message
 from .models import Goods, GoodsStatus, Inventory, InventoryStatus
 from .services import goods as goods_services
@@ -79,6 +82,7 @@ REFUSED_FOR_SENDER = OpenApiResponse(
 UNSUPPORTED = OpenApiResponse(ErrorSerializer, description="The body is not of the media type this takes.")
 INTAKE_RESPONSES = {
     200: OpenApiResponse(RECEIPTS, description="One receipt per entry, in the order sent."),
+    202: inbox_api.ACCEPTED,
     400: OpenApiResponse(ErrorSerializer, description="The request as a whole was refused."),
     403: REFUSED_FOR_SENDER,
     413: OpenApiResponse(ErrorSerializer, description="The body is larger than 10 MB and was not read."),
@@ -98,12 +102,14 @@ class MessageIntakeView(APIView):
         request={"application/xml": OpenApiTypes.STR},
         responses={
             200: OpenApiResponse(RECEIPTS, description="One receipt per entry, in the order sent."),
+            202: inbox_api.ACCEPTED,
             400: OpenApiResponse(RECEIPTS, description="The message was refused whole: one receipt."),
             403: REFUSED_FOR_SENDER,
             413: OpenApiResponse(RECEIPTS, description="Larger than 10 MB, not read: one receipt."),
             415: UNSUPPORTED,
         },
         description="One CEB message (CEB303, 403, 505, 603, 605, 509), 2022-05 schema, at most 10 MB.",
+        parameters=[inbox_api.PREFER_PARAMETER],
     )
     def post(self, request):
         content_type = (request.content_type or "").split(";")[0].strip().lower()
@@ -131,6 +137,8 @@ class MessageIntakeView(APIView):
         except RequestDataTooBig:
             return _refused_message(too_large)
         try:
+            if inbox_api.prefers_async(request):  # checked, stored, answered 202 at once
+                return inbox_api.accept_xml(body=body, sender=request_enterprise(request))
             result = intake_message(body=body, sender=request_enterprise(request))
         except ceb.MessageRefused as refused:
             return _refused_message(refused)
@@ -145,8 +153,12 @@ class BatchIntakeView(APIView):
     kind = ""
     serializer_class = EntriesSerializer
 
-    @extend_schema(request=EntriesSerializer, responses=INTAKE_RESPONSES)
+    @extend_schema(
+        request=EntriesSerializer, responses=INTAKE_RESPONSES, parameters=[inbox_api.PREFER_PARAMETER]
+    )
     def post(self, request):
+        # Prefer: respond-async keeps the body as sent, read before DRF parses it
+        raw = inbox_api.read_json_body(request) if inbox_api.prefers_async(request) else None
         data = request.data  # bounded and strict: SafeJSONParser answers 413 or 400 itself
         entries = data.get("entries") if isinstance(data, dict) else None
         if not isinstance(entries, list):
@@ -158,6 +170,10 @@ class BatchIntakeView(APIView):
                 "too_many_entries",
                 _("At most %(max)d entries a request (got %(n)d); nothing was processed.")
                 % {"max": MAX_BATCH_ENTRIES, "n": len(entries)},
+            )
+        if raw is not None:
+            return inbox_api.accept_entries(
+                kind=self.kind, body=raw, entry_count=len(entries), sender=request_enterprise(request)
             )
         result = intake_entries(kind=self.kind, entries=entries, sender=request_enterprise(request))
         return _receipt_response(result)

@@ -1,9 +1,11 @@
 from django.urls import path
 
 from . import api
+from .inbox import api as inbox_api
 
 urlpatterns = [
     path("messages/", api.MessageIntakeView.as_view(), name="ceb-messages"),
+    path("messages/<uuid:guid>/", inbox_api.InboxMessageView.as_view(), name="inbox-message"),
     path("orders/", api.OrderIntakeView.as_view(), name="ceb-orders"),
     path("payments/", api.PaymentIntakeView.as_view(), name="ceb-payments"),
     path("waybills/", api.WaybillIntakeView.as_view(), name="ceb-waybills"),
