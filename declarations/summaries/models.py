@@ -193,6 +193,8 @@ class SummaryInventory(models.Model):
     class Meta:
         verbose_name = _("summarised declaration list")
         verbose_name_plural = _("summarised declaration lists")
+        # the form page lists a form's declaration lists a page at a time (selectors.form_inventory_page)
+        indexes = [models.Index(fields=["form", "inventory"], name="summaryinventory_page_idx")]
 
     def __str__(self) -> str:
         return f"{self.form} ← {self.inventory_id}"

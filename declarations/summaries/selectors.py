@@ -70,6 +70,43 @@ def form_inventories(*, form: SummaryForm) -> QuerySet[Inventory]:
     return Inventory.objects.filter(summary_link__form=form).order_by("invt_no")
 
 
+def form_inventory_page(
+    *, form: SummaryForm, after: int | None = None, before: int | None = None, size: int = 50
+):
+    """One page of a form's declaration lists in the order they were received (by id).
+
+    A form may hold hundreds of thousands of lists: the page reads ``size`` links after the
+    cursor from the (form, inventory) index and fetches those lists by id, never counting or
+    sorting the form's lists.
+    """
+    from declarations.selectors import KeysetPage
+
+    from .models import SummaryInventory
+
+    links = SummaryInventory.objects.filter(form=form)
+    backwards = before is not None and after is None
+    if backwards:
+        links = links.filter(inventory_id__lt=before).order_by("-inventory_id")
+    else:
+        links = links.filter(inventory_id__gt=after) if after is not None else links
+        links = links.order_by("inventory_id")
+    ids = list(links.values_list("inventory_id", flat=True)[: size + 1])
+    more = len(ids) > size
+    ids = ids[:size]
+    if backwards:
+        if not more:
+            return form_inventory_page(form=form, size=size)  # back at the start: the first page
+        ids.reverse()
+    rows = Inventory.objects.filter(pk__in=ids).only("pk", "invt_no", "order_no").order_by("pk")
+    page = KeysetPage(list(rows))
+    if ids:
+        if backwards or after is not None:
+            page.newer = ids[0]
+        if backwards or more:
+            page.older = ids[-1]
+    return page
+
+
 # --- the current month's eight-same preview -------------------------------------------------
 logger = logging.getLogger(__name__)
 PREVIEW_CACHE_SECONDS = 40 * 24 * 3600  # a month's preview is worth keeping until the month ends

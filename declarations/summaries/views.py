@@ -8,7 +8,6 @@ import datetime as dt
 import json
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from django.views import View
 
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import EnterpriseMemberRequiredMixin
+from declarations.views import keyset_links
 
 from . import exports, selectors, services
 from .codes import TRANSPORT_MODES
@@ -31,6 +31,11 @@ def _month_param(request) -> dt.date:
         return services.parse_month(raw)
     except ApplicationError:
         raise Http404 from None
+
+
+def _int_param(request, name) -> int | None:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
 
 
 class SummaryMixin(EnterpriseMemberRequiredMixin):
@@ -109,7 +114,10 @@ class MonthJsonView(SummaryMixin, View):
 class FormDetailView(SummaryMixin, View):
     def get(self, request, pk):
         form = self.get_form(pk)
-        inventories = Paginator(selectors.form_inventories(form=form), 50).get_page(request.GET.get("page"))
+        inventories = selectors.form_inventory_page(
+            form=form, after=_int_param(request, "after"), before=_int_param(request, "before")
+        )
+        keyset_links(request, inventories)
         context = {
             "form": form,
             "lines": form.lines.order_by("line_no"),
