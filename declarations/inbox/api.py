@@ -40,9 +40,13 @@ def prefers_async(request) -> bool:
     return False
 
 
+# the inbox's status as a plain string in the schema: a second enum named "status" would collide
+STATUS_HELP = "received (waiting for a worker), done (the receipts are in), failed"
+
+
 class AcceptedSerializer(serializers.Serializer):
     guid = serializers.UUIDField()
-    status = serializers.ChoiceField(choices=InboxStatus.choices)
+    status = serializers.CharField(help_text=STATUS_HELP)
     location = serializers.CharField(help_text="Where to poll: GET it for the receipts.")
 
 
@@ -125,17 +129,18 @@ def accept_entries(*, kind: str, body: bytes, entry_count: int, sender) -> Respo
 
 
 # --- polling --------------------------------------------------------------------------------
-class ReceiptSerializer(serializers.Serializer):
+class InboxReceiptSerializer(serializers.Serializer):
     guid = serializers.CharField()
     key = serializers.CharField()
-    status = serializers.ChoiceField(choices=["accepted", "duplicate", "rejected"])
+    status = serializers.CharField(help_text="accepted, duplicate or rejected")
     info = serializers.CharField(allow_blank=True)
 
 
 class InboxMessageSerializer(serializers.ModelSerializer):
+    status = serializers.CharField(help_text=STATUS_HELP)
     receivedAt = serializers.DateTimeField(source="received_at")
     processedAt = serializers.DateTimeField(source="processed_at", allow_null=True)
-    receipts = ReceiptSerializer(
+    receipts = InboxReceiptSerializer(
         many=True,
         allow_null=True,
         help_text="One per entry, in the order sent, once processed (null before, or if it failed).",
