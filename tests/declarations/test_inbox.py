@@ -331,3 +331,43 @@ def test_two_workers_draining_at_once_take_disjoint_batches_and_process_each_mes
     _assert_each_processed_once(numbers)
     workers = {m.worker.rsplit(":", 1)[1] for m in InboxMessage.objects.all()}
     assert workers == {str(first.pid), str(second.pid)}  # both worked, on different messages
+
+
+# --- ops ---------------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_ops_see_the_inbox_read_only_with_its_counts_by_status(
+    cast, api_client_for, staff_factory, otp_client_factory
+):
+    api = api_client_for(cast.platform)
+    for _ in range(3):
+        assert post_orders(api, [order(cast)], **ASYNC).status_code == 202
+    inbox.inbox_process_batch(max_entries=1)
+    ops = otp_client_factory(staff_factory("ops"))
+
+    page = ops.get("/admin/inbox/inboxmessage/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "Received, waiting to be processed: 2" in text
+    assert "Processed: 1" in text
+    assert "Failed: 0" in text
+    message = InboxMessage.objects.first()
+    assert ops.get(f"/admin/inbox/inboxmessage/{message.pk}/change/").status_code == 200  # view only
+    assert ops.post(f"/admin/inbox/inboxmessage/{message.pk}/delete/").status_code == 403
+    assert InboxMessage.objects.count() == 3
+    reviewer = otp_client_factory(staff_factory("reviewer"))
+    assert reviewer.get("/admin/inbox/inboxmessage/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_process_inbox_processes_what_waits_and_retry_failed_puts_failed_messages_back(cast, api_client_for):
+    from django.core.management import call_command
+
+    api = api_client_for(cast.platform)
+    for _ in range(2):
+        assert post_orders(api, [order(cast)], **ASYNC).status_code == 202
+    InboxMessage.objects.filter(pk=InboxMessage.objects.first().pk).update(status="failed")
+    call_command("process_inbox", "--once")
+    assert sorted(InboxMessage.objects.values_list("status", flat=True)) == ["done", "failed"]
+    call_command("process_inbox", "--retry-failed")
+    assert set(InboxMessage.objects.values_list("status", flat=True)) == {"done"}
+    assert Order.objects.count() == 2
