@@ -208,7 +208,13 @@ def _run(ids: list[int]) -> int:
                 _process(messages)
             return len(messages)
     except OperationalError:
-        raise  # the database itself (deadlock, outage): the rows stay received for the next drain
+        # the database itself (a deadlock, an outage): the rows stay received; release the
+        # claim if the database still answers, so the next drain need not wait it out
+        try:
+            InboxMessage.objects.filter(pk__in=ids, status=InboxStatus.RECEIVED).update(claimed_until=None)
+        except OperationalError:
+            pass
+        raise
     except Exception:
         logger.exception("inbox: a batch of %d messages failed", len(ids))
         if len(ids) > 1:
