@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "declarations",
     "declarations.summaries",
     "declarations.channels",
+    "declarations.exchange",
     "declarations.inbox",
     "reminders",
 ]
@@ -203,6 +204,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1800}
 # The intake inbox has a queue of its own (workers: -Q intake,celery); everything else: "celery".
 CELERY_TASK_ROUTES = {"declarations.inbox.tasks.*": {"queue": "intake"}}
 CELERY_BEAT_SCHEDULE = {
+    # receipts to callback URLs: the queue "receipts" (declarations.exchange.tasks)
+    "deliver-due-receipts": {
+        "task": "declarations.exchange.tasks.deliver_due_receipts_task",
+        "schedule": crontab(minute="*"),
+        "options": {"expires": 50},
+    },
     "expire-authorizations-daily": {
         "task": "authorization.tasks.expire_authorizations_task",
         "schedule": crontab(hour=0, minute=10),

@@ -18,6 +18,7 @@ api_patterns = [
     path("", include("registration.api_urls")),
     path("", include("authorization.api_urls")),
     path("", include("declarations.api_urls")),
+    path("", include("declarations.exchange.api_urls")),
     path("", include("declarations.summaries.api_urls")),
     path("", include("reminders.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

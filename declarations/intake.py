@@ -116,6 +116,9 @@ def intake_entries(*, kind: str, entries: list, sender) -> IntakeResult:
         results = batch_service(kind)(entries=[data for _, data in valid], sender=sender)
         for (index, _data), receipt in zip(valid, results, strict=True):
             receipts[index] = receipt
+    from .exchange.services import receipts_record_intake  # the CEB receipts kept for the sender
+
+    receipts_record_intake(kind=kind, entries=entries, receipts=receipts, sender=sender)
     return IntakeResult(receipts=receipts, refused_for_sender=refused_for_sender)
 
 

@@ -34,6 +34,7 @@ from customs_portal.bulk import rows_insert
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.fsm import run_transition
 from customs_portal.permissions import user_has_staff_role
+from declarations.exchange.services import receipts_record_list_moves
 
 from .models import (
     DEFAULT_INSPECTION_RATE,
@@ -387,6 +388,9 @@ def inventories_route(*, inventories) -> dict[int, str]:
         # decision for every list
         rows_insert(history)
         rows_insert(decisions)
+        receipts_record_list_moves(
+            inventories=inventories, statuses={pk: moves[c][1] for pk, c in result.items()}
+        )
     # the callers' objects follow the rows they passed in
     for inv in inventories:
         channel = result[inv.pk]
@@ -424,6 +428,7 @@ def red_list_release(*, inventory, actor, reason: str = ""):
     def stamp(row):
         row.released_at = timezone.now()
         row.save(update_fields=["released_at", "updated_at"])
+        receipts_record_list_moves(inventories=[row])
 
     return run_transition(
         instance=_concrete(inventory),
@@ -459,6 +464,7 @@ def red_list_reject(*, inventory, actor, reason: str):
     def record(row):
         row.return_reasons = [{"field": "", "reason": reason.strip()}]
         row.save(update_fields=["return_reasons", "updated_at"])
+        receipts_record_list_moves(inventories=[row])
 
     return run_transition(
         instance=_concrete(inventory),
@@ -495,6 +501,7 @@ def released_list_pull_back(*, inventory, actor, reason: str = ""):
             decided_by=actor,
             reasons=[_reason("pulled_back", reason.strip() or _("Pulled back by an officer."))],
         )
+        receipts_record_list_moves(inventories=[row])
 
     return run_transition(
         instance=_concrete(inventory),

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from customs_portal.errors import ApplicationError
 from customs_portal.fsm import run_transition
+from declarations.exchange.services import receipt_record_cancel_decision
 
 from ..models import CancelStatus, Inventory, InventoryCancelRequest, InventoryHistory, InventoryStatus
 from .common import (
@@ -188,4 +189,5 @@ def inventory_cancel_decide(
         locked.decided_at = timezone.now()
         locked.decision_reason = reason
         locked.save(update_fields=["status", "decided_by", "decided_at", "decision_reason"])
+        receipt_record_cancel_decision(request=locked)
     return locked

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.bulk import rows_insert, rows_update
+from declarations.exchange.services import receipts_record_list_moves
 
 from ..models import Departure, Inventory, InventoryStatus
 from .common import (
@@ -176,5 +177,6 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
         Departure.objects.bulk_create(departures)
         rows_update(departing, ["status", "departed_at", "updated_at"])
         rows_insert(history)
+        receipts_record_list_moves(inventories=departing)
     record_rejected_receipts(sender=sender, kind="departure", pairs=list(zip(entries, receipts, strict=True)))
     return receipts

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customs_portal.bulk import rows_insert, rows_update
+from declarations.exchange.services import receipts_record_list_moves
 from registration.models import Enterprise
 
 from .. import comparison
@@ -577,6 +578,7 @@ def compare_and_route(inventories: list[Inventory], *, locked: bool) -> dict[str
             )
         rows_update(returned, ["status", "return_reasons", "updated_at"])
         rows_insert(history)
+        receipts_record_list_moves(inventories=returned)
     if outcome_rows["passed"]:
         from declarations.channels.services import inventories_route
 
