@@ -23,6 +23,7 @@ alone; after ``INBOX_MAX_ATTEMPTS`` it is marked failed and kept for the operato
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -33,7 +34,7 @@ import traceback
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import OperationalError, transaction
+from django.db import DatabaseError, OperationalError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -210,10 +211,8 @@ def _run(ids: list[int]) -> int:
     except OperationalError:
         # the database itself (a deadlock, an outage): the rows stay received; release the
         # claim if the database still answers, so the next drain need not wait it out
-        try:
+        with contextlib.suppress(DatabaseError):
             InboxMessage.objects.filter(pk__in=ids, status=InboxStatus.RECEIVED).update(claimed_until=None)
-        except OperationalError:
-            pass
         raise
     except Exception:
         logger.exception("inbox: a batch of %d messages failed", len(ids))
