@@ -49,6 +49,9 @@ class InboxMessage(models.Model):
     message_guid = models.CharField(_("message guid"), max_length=36, blank=True)
     body = models.BinaryField(_("body as received"))  # bounded by the 10 MB request limit
     entry_count = models.PositiveIntegerField(_("entries"))
+    # the language the request asked for: the receipts' texts are written in it, as the
+    # synchronous answer's would be
+    language = models.CharField(_("language"), max_length=16, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=InboxStatus.choices, default=InboxStatus.RECEIVED
     )

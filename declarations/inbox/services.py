@@ -7,7 +7,7 @@
    workers take disjoint rows), claimed for ``INBOX_CLAIM_SECONDS`` and their ``attempts``
    raised, in a short transaction of its own so that the count survives a worker that dies;
 2. process, in ONE transaction: lock the claimed rows again (``SKIP LOCKED``, still
-   ``received``), group their entries by (kind, sender), run each group through
+   ``received``), group their entries by (kind, sender, language), run each group through
    ``declarations.intake.intake_entries`` (the synchronous path's own function: same
    validation, same batch services, same receipts), split the receipts back to their
    messages and mark them done. A crash anywhere rolls all of it back and the rows are taken
@@ -36,7 +36,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 
 from declarations import ceb, intake
@@ -89,6 +89,7 @@ def inbox_receive(
         body=body,
         entry_count=entry_count,
         message_guid=message_guid[:36],
+        language=translation.get_language() or "",
     )
     transaction.on_commit(inbox_schedule_drain)
     return message
@@ -224,7 +225,7 @@ def _run(ids: list[int]) -> int:
 
 def _process(messages: list[InboxMessage]) -> None:
     now = timezone.now()
-    groups: dict[tuple[str, int], list[tuple[InboxMessage, list]]] = {}
+    groups: dict[tuple[str, int, str], list[tuple[InboxMessage, list]]] = {}
     for message in messages:
         message.processed_at = now
         message.worker = worker_name()
@@ -234,16 +235,21 @@ def _process(messages: list[InboxMessage]) -> None:
             continue
         message.status = InboxStatus.DONE
         try:
-            entries = _entries(message)
+            with translation.override(message.language or settings.LANGUAGE_CODE):
+                entries = _entries(message)
         except ceb.MessageRefused as refused:  # checked when received: only if the rules changed
             message.receipts = [{"guid": refused.guid, "key": "", "status": "rejected", "info": refused.info}]
             continue
-        groups.setdefault((message.kind, message.sender_id), []).append((message, entries))
+        groups.setdefault((message.kind, message.sender_id, message.language), []).append((message, entries))
 
-    for (_kind, _sender), items in sorted(groups.items(), key=lambda item: KIND_ORDER.index(item[0][0])):
+    for (kind, _sender, language), items in sorted(
+        groups.items(), key=lambda item: KIND_ORDER.index(item[0][0])
+    ):
         entries = [entry for _message, message_entries in items for entry in message_entries]
-        # the synchronous path's own function: same checks, same services, same receipts
-        receipts = intake.intake_entries(kind=items[0][0].kind, entries=entries, sender=items[0][0].sender)
+        # the synchronous path's own function: same checks, same services, same receipts, in
+        # the language the sender asked for
+        with translation.override(language or settings.LANGUAGE_CODE):
+            receipts = intake.intake_entries(kind=kind, entries=entries, sender=items[0][0].sender)
         answers = receipts.as_list()
         start = 0
         for message, message_entries in items:

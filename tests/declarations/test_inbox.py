@@ -168,6 +168,24 @@ def test_the_receipts_of_an_async_message_are_those_the_synchronous_path_answers
 
 
 @pytest.mark.django_db
+def test_the_receipts_are_written_in_the_language_the_sender_asked_for_wherever_the_worker_runs(
+    cast, api_client_for
+):
+    from django.utils import translation
+
+    api = api_client_for(cast.platform)  # asks for English; the portal's default is Chinese
+    unknown = order(cast)
+    unknown["ebcCode"] = "9999999999"
+    send = lambda api, headers: post_orders(api, [unknown], **headers)  # noqa: E731
+    sync = _sync_then_async(api, send)
+    assert "no approved enterprise" in sync[0]["info"]
+    response = send(api, ASYNC)
+    with translation.override("zh-hans"):  # a worker runs under the default language
+        assert inbox.inbox_process_batch() == 1
+    assert api.get(response["Location"]).json()["receipts"] == sync
+
+
+@pytest.mark.django_db
 def test_one_entry_messages_from_many_senders_are_one_batch_whose_queries_do_not_grow_with_messages(
     enterprise_factory, api_client_for
 ):
