@@ -19,8 +19,9 @@ from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
-# Below this many rows (as the planner estimates them) the exact count is cheap enough.
-ESTIMATE_ABOVE = 20_000
+# Below this many rows (as the planner estimates them) the exact count is cheap enough (an
+# index-only count of 5,000 rows: a few ms).
+ESTIMATE_ABOVE = 5_000
 
 
 def planner_row_estimate(queryset: QuerySet) -> int | None:
