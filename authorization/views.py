@@ -74,6 +74,16 @@ def _apply_service_error(form, exc: ApplicationError) -> None:
         form.add_error(None, str(exc))
 
 
+def _name_changes_pending(enterprise_ids) -> list:
+    """Company-name changes customs is reviewing for these parties (the old name stays in force
+    until approved; both parties see it coming)."""
+    from registration.models import NameChange
+
+    return list(
+        NameChange.objects.pending().filter(enterprise_id__in=set(enterprise_ids)).order_by("old_name")
+    )
+
+
 class AuthorizationMixin(EnterpriseMemberRequiredMixin):
     def get_authorization(self, pk) -> Authorization:
         return selectors.authorization_get(enterprise=self.enterprise, pk=pk)
@@ -97,7 +107,14 @@ class AuthorizationListView(EnterpriseMemberRequiredMixin, View):
         return render(
             request,
             "authorization/list.html",
-            {"page_obj": page, "filters": filters, "enterprise": self.enterprise},
+            {
+                "page_obj": page,
+                "filters": filters,
+                "enterprise": self.enterprise,
+                "name_changes_pending": _name_changes_pending(
+                    [self.enterprise.pk, *(pk for pk, _name in counterparties)]
+                ),
+            },
         )
 
 
@@ -165,6 +182,9 @@ class AuthorizationDetailView(AuthorizationMixin, View):
             "can_supplement": authorization.status == S.SUPPLEMENT_REQUESTED,
             "is_approved": authorization.status == S.APPROVED,
             "counterparty": authorization.counterparty_of(self.enterprise),
+            "name_changes_pending": _name_changes_pending(
+                [authorization.principal_id, authorization.agent_id]
+            ),
         }
         return render(request, "authorization/detail.html", context)
 

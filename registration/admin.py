@@ -25,13 +25,21 @@ from customs_portal.errors import ApplicationError
 from customs_portal.uploads import sniffed_type, upload_response
 
 from . import review
-from .models import Enterprise, EnterpriseAPIKey, EnterpriseHistory, EnterpriseStatus, User
+from .models import (
+    Enterprise,
+    EnterpriseAPIKey,
+    EnterpriseHistory,
+    EnterpriseStatus,
+    NameChange,
+    NameChangeHistory,
+    NameChangeStatus,
+    User,
+)
 
 QUEUE_PAGE_SIZE = 50
 DOCUMENT_FIELDS = {
     "licence": "licence_file",
     "tax": "tax_certificate_file",
-    "new_licence": "pending_licence",  # the fresh scan for a requested company-name change
 }
 
 # Texts of the review templates (templates/admin/registration/...), kept here so that the
@@ -65,7 +73,25 @@ REVIEW_LABELS = {
     "not_pending": _("This registration is not awaiting review; no decision can be taken."),
     "read_only": _("You may view this registration but not decide on it."),
     "submit": _("Record the decision"),
-    "name_change": _("Requested new company name"),
+    "name_changes": _("Company name changes"),
+    "previous_licences": _("Earlier business licences"),
+}
+
+# Texts of the name-change screens (templates/admin/registration/namechange/...).
+NAME_CHANGE_LABELS = {
+    **REVIEW_LABELS,
+    "queue": _("Name changes awaiting review"),
+    "queue_empty": _("No company name change is waiting for review."),
+    "all_changes": _("All company name changes"),
+    "requested_at": _("Requested"),
+    "current_name": _("Current company name"),
+    "new_name": _("Requested new company name"),
+    "details": _("Requested change"),
+    "not_pending": _("This name change is not awaiting review; no decision can be taken."),
+    "read_only": _("You may view this name change but not decide on it."),
+    "still_approved": _(
+        "The enterprise stays approved under its current name while this change is reviewed."
+    ),
 }
 
 
@@ -129,7 +155,6 @@ class EnterpriseAdmin(QueueAdminMixin, admin.ModelAdmin):
         "pilot_zone",
         "credit_rating",
         "documents",
-        "pending_name",
         "review_note",
         "created_at",
         "submitted_at",
@@ -224,6 +249,7 @@ class EnterpriseAdmin(QueueAdminMixin, admin.ModelAdmin):
             "title": _("Review: %(name)s") % {"name": enterprise.name},
             "enterprise": enterprise,
             "documents": _document_urls(enterprise, with_type=True),
+            "name_changes": _name_changes_for(request, enterprise),
             "history": _history(enterprise),
             "fields": {f.name: f.verbose_name for f in Enterprise._meta.fields},
             "form": form,
@@ -249,6 +275,14 @@ class EnterpriseAdmin(QueueAdminMixin, admin.ModelAdmin):
         return super().changelist_view(request, extra_context)
 
 
+def _name_changes_for(request, enterprise):
+    """The enterprise's name changes, linked to their review pages, for staff who may read them
+    (each approved one keeps the licence it replaced)."""
+    if not request.user.has_perm("registration.view_namechange"):
+        return []
+    return list(enterprise.name_changes.order_by("-created_at", "-id"))
+
+
 def _history(enterprise):
     entries = list(enterprise.history.select_related("actor"))
     labels = dict(EnterpriseStatus.choices)
@@ -262,7 +296,6 @@ def _document_urls(enterprise, *, with_type: bool = False):
     labels = {
         "licence": _("Business licence"),
         "tax": _("Tax registration certificate"),
-        "new_licence": _("Business licence for the new company name"),
     }
     out = []
     for kind, field in DOCUMENT_FIELDS.items():
@@ -271,17 +304,205 @@ def _document_urls(enterprise, *, with_type: bool = False):
             continue
         url = reverse("admin:registration_enterprise_document", args=[enterprise.pk, kind])
         if with_type:
-            try:
-                with document.open("rb") as handle:
-                    mime = sniffed_type(handle) or ""
-            except FileNotFoundError:
-                mime = "missing"
-            out.append(
-                {"label": labels[kind], "url": url, "mime": mime, "is_image": mime.startswith("image/")}
-            )
+            out.append(_inline_document(labels[kind], url, document))
         else:
             out.append((labels[kind], url))
     return out
+
+
+def _inline_document(label, url, document) -> dict:
+    """What the review templates need to show a stored scan inline (type sniffed from content)."""
+    try:
+        with document.open("rb") as handle:
+            mime = sniffed_type(handle) or ""
+    except FileNotFoundError:
+        mime = "missing"
+    return {"label": label, "url": url, "mime": mime, "is_image": mime.startswith("image/")}
+
+
+class NameChangeDecisionForm(forms.Form):
+    DECISIONS = {"approve": review.name_change_approve, "reject": review.name_change_reject}
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        widget=forms.RadioSelect,
+        choices=[("approve", _("Approve")), ("reject", _("Reject"))],
+    )
+    reason = forms.CharField(
+        label=_("Reason (required to reject; the enterprise reads it)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+    )
+
+
+@admin.register(NameChange)
+class NameChangeAdmin(QueueAdminMixin, admin.ModelAdmin):
+    """Requested company-name changes: a queue, a review page with the current and the new (or,
+    once approved, the previous) licence side by side, and the decision."""
+
+    list_display = ["enterprise", "old_name", "new_name", "status", "created_at", "decided_at", "review_link"]
+    list_filter = ["status"]
+    list_select_related = ["enterprise"]
+    search_fields = [
+        "old_name",
+        "new_name",
+        "enterprise__name",
+        "enterprise__uscc",
+        "enterprise__customs_code",
+    ]
+    ordering = ["-created_at", "-id"]
+    # decided only through the review page (registration.review), never edited by hand
+    readonly_fields = [
+        "enterprise",
+        "old_name",
+        "new_name",
+        "status",
+        "requested_by",
+        "created_at",
+        "reviewer",
+        "decided_at",
+        "decision_reason",
+    ]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("review"))
+    def review_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:registration_namechange_review", args=[obj.pk]), _("Review")
+        )
+
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("queue/", view(self.queue_view), name="registration_namechange_queue"),
+            path("<int:pk>/review/", view(self.review_view), name="registration_namechange_review"),
+            path(
+                "<int:pk>/document/<str:kind>/",
+                view(xframe_options_sameorigin(self.document_view)),
+                name="registration_namechange_document",
+            ),
+            *super().get_urls(),
+        ]
+
+    def queue_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": NAME_CHANGE_LABELS["queue"],
+            "page_obj": Paginator(review.name_change_queue(), QUEUE_PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+            "labels": NAME_CHANGE_LABELS,
+        }
+        return TemplateResponse(request, "admin/registration/namechange/review_queue.html", context)
+
+    def review_view(self, request, pk: int):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        change = get_object_or_404(
+            NameChange.objects.select_related("enterprise", "requested_by", "reviewer"), pk=pk
+        )
+        can_decide = self.has_change_permission(request, change)
+        form = NameChangeDecisionForm(request.POST or None)
+        if request.method == "POST":
+            if not can_decide:
+                raise PermissionDenied
+            if form.is_valid():
+                decision = form.cleaned_data["decision"]
+                kwargs = {"name_change": change, "reviewer": request.user}
+                if decision == "reject":
+                    kwargs["reason"] = form.cleaned_data["reason"]
+                try:
+                    done = NameChangeDecisionForm.DECISIONS[decision](**kwargs)
+                except ApplicationError as exc:
+                    if exc.field == "reason":
+                        form.add_error("reason", str(exc))
+                    else:
+                        # e.g. another reviewer decided it a moment ago: say so, show the page afresh
+                        self.message_user(request, str(exc), level=messages.ERROR)
+                        return HttpResponseRedirect(request.path)
+                else:
+                    self.message_user(
+                        request,
+                        _("%(change)s: %(status)s.") % {"change": done, "status": done.get_status_display()},
+                        level=messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(reverse("admin:registration_namechange_queue"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Name change: %(old)s → %(new)s") % {"old": change.old_name, "new": change.new_name},
+            "change": change,
+            "enterprise": change.enterprise,
+            "documents": _name_change_documents(change),
+            "history": _name_change_history(change),
+            "fields": {f.name: f.verbose_name for f in NameChange._meta.fields},
+            "enterprise_fields": {f.name: f.verbose_name for f in Enterprise._meta.fields},
+            "form": form,
+            "can_decide": can_decide and change.status == NameChangeStatus.PENDING,
+            "is_pending": change.status == NameChangeStatus.PENDING,
+            "labels": NAME_CHANGE_LABELS,
+        }
+        return TemplateResponse(request, "admin/registration/namechange/review.html", context)
+
+    def document_view(self, request, pk: int, kind: str):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        change = get_object_or_404(NameChange.objects.select_related("enterprise"), pk=pk)
+        documents = {
+            "new": change.licence_file,
+            "previous": change.previous_licence_file,
+            "current": change.enterprise.licence_file,
+        }
+        return upload_response(documents.get(kind), inline=True, download_name=f"licence-{kind}")
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "queue_url": reverse("admin:registration_namechange_queue"),
+            "queue_label": NAME_CHANGE_LABELS["queue"],
+        }
+        return super().changelist_view(request, extra_context)
+
+
+def _name_change_documents(change: NameChange) -> list[dict]:
+    """The licences a reviewer compares: while pending (or refused) the enterprise's current one
+    and the one showing the new name; once approved, the new one and the one it replaced."""
+
+    def url(kind):
+        return reverse("admin:registration_namechange_document", args=[change.pk, kind])
+
+    if change.status == NameChangeStatus.APPROVED:
+        pairs = [
+            (
+                _("Business licence for the new name (in force since the approval)"),
+                "new",
+                change.licence_file,
+            ),
+            (
+                _("Previous business licence (replaced by this change)"),
+                "previous",
+                change.previous_licence_file,
+            ),
+        ]
+    else:
+        pairs = [
+            (_("Current business licence"), "current", change.enterprise.licence_file),
+            (_("Business licence for the new name"), "new", change.licence_file),
+        ]
+    return [_inline_document(label, url(kind), document) for label, kind, document in pairs if document]
+
+
+def _name_change_history(change: NameChange):
+    return list(NameChangeHistory.objects.filter(name_change=change).select_related("actor"))
 
 
 @admin.register(User)

@@ -82,12 +82,6 @@ class Enterprise(models.Model):
         db_index=True,
     )
     review_note = models.TextField(_("reviewer's note"), blank=True)
-    # A requested company-name change waits here, with its fresh licence scan, until customs
-    # approves it (registration.review.enterprise_approve applies it).
-    pending_name = models.CharField(_("requested new company name"), max_length=200, blank=True)
-    pending_licence = SniffedFileField(
-        _("business licence scan for the new name"), upload_to="enterprise/licence/", blank=True, null=True
-    )
     created_at = models.DateTimeField(_("signed up"), auto_now_add=True)
     submitted_at = models.DateTimeField(_("submitted for review"), null=True, blank=True, db_index=True)
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
@@ -127,19 +121,6 @@ class Enterprise(models.Model):
     def resubmit(self):
         """The enterprise fixed what the reviewer asked for."""
 
-    @transition(field=status, source=EnterpriseStatus.APPROVED, target=EnterpriseStatus.PENDING_REVIEW)
-    def request_name_change(self):
-        """A company-name change needs a fresh licence scan and a new customs review."""
-
-    @transition(
-        field=status,
-        source=EnterpriseStatus.PENDING_REVIEW,
-        target=EnterpriseStatus.APPROVED,
-        conditions=[lambda enterprise: bool(enterprise.customs_code and enterprise.pending_name)],
-    )
-    def refuse_name_change(self):
-        """Customs refused a requested name change: the enterprise stays registered under its old name."""
-
     @transition(field=status, source=EnterpriseStatus.PENDING_REVIEW, target=EnterpriseStatus.APPROVED)
     def approve(self):
         """Customs approved; a customs registration code is assigned by the service."""
@@ -169,6 +150,116 @@ class EnterpriseHistory(StatusHistory):
             return str(EnterpriseStatus(self.to_status).label)
         except ValueError:
             return self.to_status
+
+
+class NameChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting customs review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class NameChangeQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(status=NameChangeStatus.PENDING)
+
+
+class NameChange(models.Model):
+    """A requested company-name change, with the business licence scan showing the new name.
+
+    Like an authorization change request, it leaves the current terms in force: the enterprise
+    stays approved under its current name (its API keys, its users and the lists of others that
+    name it keep working) while customs reviews. On approval the enterprise takes the new name
+    and licence; the licence it replaces is kept here (``previous_licence_file``), so customs
+    can still read every earlier licence. A rejection changes nothing but this row.
+    """
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="name_changes"
+    )
+    old_name = models.CharField(_("current company name"), max_length=200)
+    new_name = models.CharField(_("requested new company name"), max_length=200)
+    licence_file = SniffedFileField(
+        _("business licence scan for the new name"), upload_to="enterprise/licence/"
+    )
+    previous_licence_file = SniffedFileField(
+        _("business licence scan it replaced"), upload_to="enterprise/licence/", blank=True
+    )
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=NameChangeStatus.choices,
+        default=NameChangeStatus.PENDING,
+        protected=True,
+        db_index=True,
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_reason = models.TextField(_("reviewer's reason"), blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    objects = NameChangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("company name change")
+        verbose_name_plural = _("company name changes")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # one change at a time: a second request waits for the first decision
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status="pending"),
+                name="registration_one_pending_name_change",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_name} → {self.new_name}"
+
+    @transition(field=status, source=NameChangeStatus.PENDING, target=NameChangeStatus.APPROVED)
+    def approve(self):
+        """Customs approved: the enterprise takes the new name and licence."""
+
+    @transition(field=status, source=NameChangeStatus.PENDING, target=NameChangeStatus.REJECTED)
+    def reject(self):
+        """Customs refused, with a reason; the enterprise keeps its name and licence."""
+
+
+class NameChangeHistory(StatusHistory):
+    SUBJECT_FIELD = "name_change"
+    name_change = models.ForeignKey(NameChange, on_delete=models.CASCADE, related_name="history")
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("name change history entry")
+        verbose_name_plural = _("name change history")
+
+    def _label(self, value: str) -> str:
+        try:
+            return str(NameChangeStatus(value).label)
+        except ValueError:
+            return value or "—"
+
+    @property
+    def from_status_display(self) -> str:
+        return self._label(self.from_status)
+
+    @property
+    def to_status_display(self) -> str:
+        return self._label(self.to_status)
 
 
 class User(AbstractUser):

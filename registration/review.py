@@ -24,7 +24,13 @@ from customs_portal.errors import ApplicationError
 from customs_portal.fsm import run_transition
 from customs_portal.permissions import STAFF_ROLES, user_has_staff_role
 
-from .models import Enterprise, EnterpriseHistory, EnterpriseStatus
+from .models import (
+    Enterprise,
+    EnterpriseHistory,
+    EnterpriseStatus,
+    NameChange,
+    NameChangeHistory,
+)
 from .signals import enterprise_name_changed
 
 # --- staff roles ------------------------------------------------------------------------------
@@ -35,6 +41,8 @@ STAFF_PERMISSIONS: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("registration", "enterprise", ("view", "change")),
         ("registration", "enterprisehistory", ("view",)),
         ("registration", "user", ("view",)),
+        ("registration", "namechange", ("view", "change")),
+        ("registration", "namechangehistory", ("view",)),
     ],
     "risk_officer": [
         ("registration", "enterprise", ("view",)),
@@ -103,23 +111,18 @@ def _reason_required(reason: str) -> str:
     return reason
 
 
-def _tell_enterprise(enterprise: Enterprise, *, subject: str, body: str) -> None:
+def _tell_enterprise(enterprise: Enterprise, *, subject: str, body: str, link: str = "") -> None:
     """In-portal notice now (same transaction), e-mail to the contact and the users on commit."""
     from reminders.services import notification_create
 
     users = list(enterprise.users.filter(is_active=True))
-    link = reverse("registration:status")
+    link = link or reverse("registration:status")
     notification_create(kind="registration", title=subject, body=body, link=link, users=users, email=False)
     recipients = sorted({enterprise.contact_email, *(u.email for u in users)} - {""})
     if recipients:
         transaction.on_commit(
             lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
         )
-
-
-def _pending_name_change(enterprise: Enterprise) -> str:
-    """The new company name waiting for approval, if the model supports name changes."""
-    return (getattr(enterprise, "pending_name", "") or "").strip()
 
 
 def _require_reviewer(reviewer) -> None:
@@ -131,31 +134,16 @@ def _require_reviewer(reviewer) -> None:
 
 
 def enterprise_approve(*, enterprise: Enterprise, reviewer) -> Enterprise:
-    """Approve a registration (or a re-review): assign a customs code if it has none, apply a
-    pending company-name change."""
+    """Approve a registration (or a re-review): assign a customs code if it has none."""
     _require_reviewer(reviewer)
-    renamed: dict = {}
 
     def before(locked: Enterprise) -> None:
         if not locked.customs_code:
             locked.customs_code = customs_code_generate()
-        new_name = _pending_name_change(locked)
-        if new_name and new_name != locked.name:
-            renamed["old_name"] = locked.name
-            locked.name = new_name
-        if hasattr(locked, "pending_name"):
-            locked.pending_name = ""
-        if getattr(locked, "pending_licence", None):
-            locked.licence_file = locked.pending_licence
-            locked.pending_licence = None
         locked.approved_at = timezone.now()
         locked.review_note = ""
 
     def after(locked: Enterprise) -> None:
-        if renamed:
-            enterprise_name_changed.send(
-                sender=Enterprise, enterprise=locked, old_name=renamed["old_name"], actor=reviewer
-            )
         with translation.override(settings.LANGUAGE_CODE):
             _tell_enterprise(
                 locked,
@@ -188,28 +176,17 @@ def enterprise_approve(*, enterprise: Enterprise, reviewer) -> Enterprise:
         )
 
 
-def _decide_with_reason(
-    *, enterprise, reviewer, reason, transition, subject, body, clear_pending=False
-) -> Enterprise:
+def _decide_with_reason(*, enterprise, reviewer, reason, transition, subject, body) -> Enterprise:
     _require_reviewer(reviewer)
     reason = _reason_required(reason)
-    context: dict = {}
 
     def before(locked: Enterprise) -> None:
         locked.review_note = reason
-        context["new_name"] = _pending_name_change(locked)
 
     def after(locked: Enterprise) -> None:
-        if clear_pending:
-            # after the move: the transition's condition looks at the pending name
-            locked.pending_name = ""
-            locked.pending_licence = None
-            locked.save(update_fields=["pending_name", "pending_licence"])
         with translation.override(settings.LANGUAGE_CODE):
             _tell_enterprise(
-                locked,
-                subject=str(subject),
-                body=str(body) % {"name": locked.name, "reason": reason, "new_name": context["new_name"]},
+                locked, subject=str(subject), body=str(body) % {"name": locked.name, "reason": reason}
             )
 
     return run_transition(
@@ -223,29 +200,8 @@ def _decide_with_reason(
     )
 
 
-def _is_name_change(enterprise: Enterprise) -> bool:
-    """An approved enterprise back in review because it asked to change its company name."""
-    return bool(enterprise.customs_code and _pending_name_change(enterprise)) and hasattr(
-        enterprise, "refuse_name_change"
-    )
-
-
 def enterprise_reject(*, enterprise: Enterprise, reviewer, reason: str) -> Enterprise:
-    """Reject a registration. For a requested name change, refuse the change only: the
-    enterprise stays registered under its current name."""
-    if _is_name_change(enterprise):
-        return _decide_with_reason(
-            enterprise=enterprise,
-            reviewer=reviewer,
-            reason=reason,
-            transition="refuse_name_change",
-            clear_pending=True,
-            subject=gettext_lazy("Your change of company name was refused"),
-            body=gettext_lazy(
-                "Customs refused to change the company name of %(name)s to %(new_name)s. "
-                "Reason: %(reason)s. The enterprise stays registered under its current name."
-            ),
-        )
+    """Reject a registration."""
     return _decide_with_reason(
         enterprise=enterprise,
         reviewer=reviewer,
@@ -267,6 +223,100 @@ def enterprise_request_corrections(*, enterprise: Enterprise, reviewer, reason: 
             "Customs asks %(name)s to correct its registration: %(reason)s. "
             "Sign in to the portal, correct it and submit it again."
         ),
+    )
+
+
+# --- company name changes ------------------------------------------------------------------
+# A requested new name waits in a NameChange row; the enterprise stays approved under its
+# current name meanwhile. Each decision locks the request (then the enterprise), so of two
+# reviewers acting at once the second is told the request was decided already.
+def name_change_queue():
+    """Name changes waiting for customs, oldest request first."""
+    return NameChange.objects.pending().select_related("enterprise").order_by("created_at", "pk")
+
+
+def name_change_approve(*, name_change: NameChange, reviewer) -> NameChange:
+    """The enterprise takes the new name and licence; the licence they replace stays readable
+    by customs on the request (previous_licence_file). Authorizations naming the enterprise are
+    flagged for updated party details (the enterprise_name_changed signal)."""
+    _require_reviewer(reviewer)
+    renamed: dict = {}
+
+    def before(locked: NameChange) -> None:
+        enterprise = Enterprise.objects.select_for_update().get(pk=locked.enterprise_id)
+        old_name = enterprise.name
+        locked.old_name = old_name
+        locked.previous_licence_file = enterprise.licence_file.name or ""
+        locked.reviewer = reviewer
+        locked.decided_at = timezone.now()
+        enterprise.name = locked.new_name
+        enterprise.licence_file = locked.licence_file.name
+        enterprise.save(update_fields=["name", "licence_file"])
+        EnterpriseHistory.objects.create(
+            enterprise=enterprise,
+            actor=reviewer,
+            from_status=enterprise.status,
+            to_status=enterprise.status,
+            reason=_("Company name changed: %(old)s → %(new)s") % {"old": old_name, "new": locked.new_name},
+        )
+        renamed.update(enterprise=enterprise, old_name=old_name)
+
+    def after(locked: NameChange) -> None:
+        enterprise = renamed["enterprise"]
+        enterprise_name_changed.send(
+            sender=Enterprise, enterprise=enterprise, old_name=renamed["old_name"], actor=reviewer
+        )
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_enterprise(
+                enterprise,
+                subject=_("Your change of company name is approved"),
+                body=_("Customs approved the change of company name from %(old)s to %(new)s.")
+                % {"old": renamed["old_name"], "new": locked.new_name},
+                link=reverse("registration:profile"),
+            )
+
+    return run_transition(
+        instance=name_change,
+        transition="approve",
+        history_model=NameChangeHistory,
+        actor=reviewer,
+        before=before,
+        after=after,
+    )
+
+
+def name_change_reject(*, name_change: NameChange, reviewer, reason: str) -> NameChange:
+    """Refuse the change, with a reason the enterprise reads; nothing else changes."""
+    _require_reviewer(reviewer)
+    reason = _reason_required(reason)
+
+    def before(locked: NameChange) -> None:
+        locked.reviewer = reviewer
+        locked.decided_at = timezone.now()
+        locked.decision_reason = reason
+
+    def after(locked: NameChange) -> None:
+        enterprise = locked.enterprise
+        with translation.override(settings.LANGUAGE_CODE):
+            _tell_enterprise(
+                enterprise,
+                subject=_("Your change of company name was refused"),
+                body=_(
+                    "Customs refused to change the company name of %(name)s to %(new_name)s. "
+                    "Reason: %(reason)s. The enterprise stays registered under its current name."
+                )
+                % {"name": enterprise.name, "new_name": locked.new_name, "reason": reason},
+                link=reverse("registration:profile"),
+            )
+
+    return run_transition(
+        instance=name_change,
+        transition="reject",
+        history_model=NameChangeHistory,
+        actor=reviewer,
+        reason=reason,
+        before=before,
+        after=after,
     )
 
 

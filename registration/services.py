@@ -36,6 +36,8 @@ from .models import (
     EnterpriseHistory,
     EnterpriseStatus,
     Invitation,
+    NameChange,
+    NameChangeHistory,
     Role,
     SmsDevice,
     User,
@@ -531,15 +533,18 @@ def enterprise_profile_update(*, enterprise: Enterprise, actor: User, data: dict
 
 def enterprise_name_change_request(
     *, enterprise: Enterprise, actor: User, new_name: str, licence_file
-) -> Enterprise:
-    """Ask to change the company name: a fresh licence scan is required and customs reviews it
-    again; the name changes only when customs approves."""
+) -> NameChange:
+    """Ask customs to approve a new company name, with a scan of the new business licence.
+
+    The request waits beside the enterprise, which stays approved under its current name while
+    customs reviews (its API keys, its users and the lists that name it keep working); the name
+    and licence change only when customs approves (registration.review.name_change_approve).
+    One request at a time.
+    """
     _require_admin(actor, enterprise)
     new_name = (new_name or "").strip()
     if not new_name:
         raise ApplicationError("name_required", _("Enter the new company name."), field="new_name")
-    if new_name == enterprise.name:
-        raise ApplicationError("same_name", _("This is already the company name."), field="new_name")
     if not licence_file:
         raise ApplicationError(
             "document_required",
@@ -547,20 +552,47 @@ def enterprise_name_change_request(
             field="licence_file",
         )
     _check_document(licence_file, "licence_file")
+    change = NameChange(enterprise=enterprise, new_name=new_name, requested_by=actor)
+    try:
+        with transaction.atomic():
+            locked = Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+            if not locked.is_approved:
+                raise ApplicationError(
+                    "not_approved",
+                    _("The company name can be changed once customs has approved the enterprise."),
+                )
+            if new_name == locked.name:
+                raise ApplicationError("same_name", _("This is already the company name."), field="new_name")
+            if NameChange.objects.pending().filter(enterprise=locked).exists():
+                raise _name_change_pending_error()
+            change.enterprise = locked
+            change.old_name = locked.name
+            change.licence_file.save(licence_file.name, licence_file, save=False)
+            change.save()
+            NameChangeHistory.objects.create(
+                name_change=change, actor=actor, from_status="", to_status=change.status
+            )
+            _log(
+                locked,
+                actor=actor,
+                reason=gettext("Company name change requested: %(old)s → %(new)s")
+                % {"old": locked.name, "new": new_name},
+            )
+    except Exception as exc:
+        if change.licence_file:  # nothing half-saved: no orphan scan
+            change.licence_file.delete(save=False)
+        if isinstance(exc, IntegrityError):
+            # two requests at the same instant: the one-pending-request index decides
+            raise _name_change_pending_error() from None
+        raise
+    return change
 
-    def before(locked: Enterprise) -> None:
-        locked.pending_name = new_name
-        _attach(locked, "pending_licence", licence_file)
-        locked.submitted_at = timezone.now()
 
-    return run_transition(
-        instance=enterprise,
-        transition="request_name_change",
-        history_model=EnterpriseHistory,
-        actor=actor,
-        reason=gettext("Company name change requested: %(old)s → %(new)s")
-        % {"old": enterprise.name, "new": new_name},
-        before=before,
+def _name_change_pending_error() -> ApplicationError:
+    return ApplicationError(
+        "name_change_pending",
+        _("A company name change is already waiting for customs review; wait for its decision."),
+        field="new_name",
     )
 
 

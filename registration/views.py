@@ -25,7 +25,7 @@ from .forms import (
     VerifyForm,
     apply_error,
 )
-from .models import Enterprise, EnterpriseStatus, User
+from .models import Enterprise, EnterpriseStatus, NameChange, User
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -168,6 +168,7 @@ def status(request):
             "steps": steps,
             "is_admin": request.user.is_enterprise_admin,
             "S": EnterpriseStatus,
+            "pending_name_change": _pending_name_change(enterprise),
         },
     )
 
@@ -200,16 +201,31 @@ def correct(request):
     return render(request, "registration/correct.html", {"form": form, "enterprise": enterprise})
 
 
-DOCUMENT_FIELDS = {"licence": "licence_file", "tax": "tax_certificate_file", "new-licence": "pending_licence"}
+DOCUMENT_FIELDS = {"licence": "licence_file", "tax": "tax_certificate_file"}
 
 
 @login_required
 def document(request, kind: str):
     """The trader's own uploaded scans (never public media; type from the content)."""
     enterprise = _own_enterprise(request)
-    field = DOCUMENT_FIELDS.get(kind)
-    scan = getattr(enterprise, field) if field else None
+    if kind == "new-licence":  # the licence sent with the pending name change
+        change = _pending_name_change(enterprise)
+        scan = change.licence_file if change else None
+    else:
+        field = DOCUMENT_FIELDS.get(kind)
+        scan = getattr(enterprise, field) if field else None
     return upload_response(scan, inline=True, download_name=kind)
+
+
+def _pending_name_change(enterprise: Enterprise) -> NameChange | None:
+    return NameChange.objects.pending().filter(enterprise=enterprise).first()
+
+
+def _latest_name_change(enterprise: Enterprise) -> NameChange | None:
+    """The enterprise's most recent name change, shown while pending or once refused (with the
+    reviewer's reason) until a later request replaces it."""
+    change = enterprise.name_changes.select_related("reviewer").order_by("-created_at", "-id").first()
+    return change
 
 
 # --- profile and operators (approved enterprises) ---------------------------------------------
@@ -229,6 +245,7 @@ def profile(request):
             "invitations": invitations,
             "is_admin": request.user.is_enterprise_admin,
             "history": enterprise.history.select_related("actor").order_by("-at", "-id")[:10],
+            "name_change": _latest_name_change(enterprise),
         },
     )
 
@@ -265,9 +282,12 @@ def profile_edit(request):
 
 @login_required
 def name_change(request):
+    """Ask customs to approve a new company name; the enterprise stays approved under its
+    current name meanwhile. While a request is pending, the page shows it instead of the form."""
     enterprise = _admin_page(request)
     if enterprise is None:
         return redirect("registration:status")
+    pending = _pending_name_change(enterprise)
     form = NameChangeForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -279,21 +299,21 @@ def name_change(request):
             )
         except ApplicationError as exc:
             apply_error(form, exc)
+            pending = _pending_name_change(enterprise)
         else:
-            messages.success(request, _("The name change was sent to customs for review."))
-            return redirect("registration:status")
+            messages.success(
+                request,
+                _(
+                    "The name change was sent to customs for review. Until customs approves it, the "
+                    "enterprise keeps working under its current name."
+                ),
+            )
+            return redirect("registration:profile")
+    changes = enterprise.name_changes.select_related("reviewer").order_by("-created_at", "-id")[:10]
     return render(
         request,
-        "registration/form_page.html",
-        {
-            "form": form,
-            "page_title": _("Change the company name"),
-            "submit_label": _("Send for review"),
-            "intro": _(
-                "A new company name needs a scan of the new business licence and a new customs review. "
-                "Until customs decides, the portal is limited to your registration."
-            ),
-        },
+        "registration/name_change.html",
+        {"form": form, "enterprise": enterprise, "pending": pending, "changes": changes},
     )
 
 

@@ -6,14 +6,12 @@ import re
 
 import pytest
 from django.core.cache import cache
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from registration import services
 from registration.models import Enterprise, EnterpriseStatus, Invitation, User
-from tests.registration.test_signup import EXE, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -128,96 +126,6 @@ def test_the_profile_form_shows_a_bad_phone_inline(trader_client, enterprise):
     data["contact_phone"] = "123"
     response = trader_client.post(reverse("registration:profile_edit"), data)
     assert response.status_code == 200 and "contact_phone" in response.context["form"].errors
-
-
-# --- company name: a new review -------------------------------------------------------------
-def test_a_name_change_needs_a_new_licence_and_goes_back_to_review(enterprise, trader):
-    old_name = enterprise.name
-    done = services.enterprise_name_change_request(
-        enterprise=enterprise, actor=trader, new_name="上海新名称贸易有限公司", licence_file=pdf()
-    )
-    assert done.status == EnterpriseStatus.PENDING_REVIEW
-    assert done.name == old_name  # unchanged until customs approves
-    assert done.pending_name == "上海新名称贸易有限公司"
-    assert done.pending_licence.name.endswith(".pdf")
-    entry = done.history.order_by("-id").first()
-    assert (entry.from_status, entry.to_status) == ("approved", "pending_review")
-
-
-def test_customs_approval_applies_the_new_name_and_keeps_the_customs_code(enterprise, trader, reviewer):
-    from registration.review import enterprise_approve
-
-    code = enterprise.customs_code
-    pending = services.enterprise_name_change_request(
-        enterprise=enterprise, actor=trader, new_name="上海新名称贸易有限公司", licence_file=pdf()
-    )
-    done = enterprise_approve(enterprise=pending, reviewer=reviewer)
-    assert done.name == "上海新名称贸易有限公司"
-    assert done.customs_code == code
-    assert done.pending_name == ""
-    assert done.licence_file.name == pending.pending_licence.name
-
-
-def test_customs_can_refuse_a_name_change_and_the_enterprise_stays_registered(enterprise, trader, reviewer):
-    from customs_portal.fsm import run_transition
-    from registration.models import EnterpriseHistory
-
-    pending = services.enterprise_name_change_request(
-        enterprise=enterprise, actor=trader, new_name="Other name", licence_file=pdf()
-    )
-    done = run_transition(
-        instance=pending,
-        transition="refuse_name_change",
-        history_model=EnterpriseHistory,
-        actor=reviewer,
-        reason="The licence shows another name.",
-    )
-    assert done.status == EnterpriseStatus.APPROVED and done.name == enterprise.name
-
-
-def test_a_first_registration_cannot_be_treated_as_a_refused_name_change(enterprise_factory, reviewer):
-    from customs_portal.fsm import run_transition
-    from registration.models import EnterpriseHistory
-
-    pending = enterprise_factory(approved=False)
-    with pytest.raises(services.ApplicationError):
-        run_transition(
-            instance=pending, transition="refuse_name_change", history_model=EnterpriseHistory, actor=reviewer
-        )
-
-
-@pytest.mark.parametrize(
-    "new_name,upload,code",
-    [
-        ("", "pdf", "name_required"),
-        ("same", "pdf", "same_name"),
-        ("New name", None, "document_required"),
-        ("New name", "exe", "invalid_document"),
-    ],
-)
-def test_a_name_change_is_refused_without_a_new_name_or_a_real_scan(
-    enterprise, trader, new_name, upload, code
-):
-    files = {"pdf": pdf(), "exe": SimpleUploadedFile("l.pdf", EXE), None: None}
-    with pytest.raises(services.ApplicationError) as exc:
-        services.enterprise_name_change_request(
-            enterprise=enterprise,
-            actor=trader,
-            new_name=enterprise.name if new_name == "same" else new_name,
-            licence_file=files[upload],
-        )
-    assert exc.value.code == code
-    assert fresh(enterprise).status == EnterpriseStatus.APPROVED
-
-
-def test_the_name_change_page_sends_it_for_review(trader_client, enterprise):
-    response = trader_client.post(
-        reverse("registration:name_change"), {"new_name": "杭州新名字有限公司", "licence_file": pdf()}
-    )
-    assert response.status_code == 302 and response.url == reverse("registration:status")
-    assert fresh(enterprise).pending_name == "杭州新名字有限公司"
-    body = trader_client.get(reverse("registration:status"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "杭州新名字有限公司" in body
 
 
 # --- operators -----------------------------------------------------------------------------

@@ -179,26 +179,6 @@ def test_only_pending_registrations_can_be_decided(enterprise_factory, reviewer,
     assert status_of(approved) == EnterpriseStatus.APPROVED
 
 
-def test_refusing_a_name_change_keeps_the_enterprise_registered_under_its_name(enterprise_factory, reviewer):
-    if not hasattr(Enterprise, "refuse_name_change"):
-        pytest.skip("name changes are not in the model yet")
-    renaming = enterprise_factory(approved=False, customs_code="3100777777", pending_name="New Name Co")
-    done = review.enterprise_reject(enterprise=renaming, reviewer=reviewer, reason="Licence does not match.")
-    assert done.status == EnterpriseStatus.APPROVED
-    assert done.customs_code == "3100777777"
-    assert done.pending_name == ""
-    assert done.name == renaming.name
-
-
-def test_approving_a_name_change_applies_the_new_name(enterprise_factory, reviewer):
-    if not hasattr(Enterprise, "refuse_name_change"):
-        pytest.skip("name changes are not in the model yet")
-    renaming = enterprise_factory(approved=False, customs_code="3100888888", pending_name="New Name Co")
-    done = review.enterprise_approve(enterprise=renaming, reviewer=reviewer)
-    assert (done.name, done.pending_name, done.customs_code) == ("New Name Co", "", "3100888888")
-
-
-# --- two reviewers at once ----------------------------------------------------------------
 def test_second_reviewer_on_a_stale_page_gets_a_clear_error(pending, staff_factory):
     first, second = staff_factory("reviewer"), staff_factory("reviewer")
     applicant = pending()
@@ -338,16 +318,6 @@ def test_review_page_shows_the_documents_inline(reviewer_client, pending):
     assert served["Content-Type"] == "application/pdf"
     assert served["X-Content-Type-Options"] == "nosniff"
     assert b"".join(served.streaming_content) == PDF
-
-
-def test_review_page_shows_a_requested_name_change_with_its_new_licence(reviewer_client, enterprise_factory):
-    renaming = enterprise_factory(approved=False, customs_code="3100999999", pending_name="New Name Co")
-    renaming.pending_licence.save("new-licence.pdf", ContentFile(PDF))
-    page = reviewer_client.get(review_url(renaming)).content.decode()
-    assert "New Name Co" in page
-    new_licence = reverse("admin:registration_enterprise_document", args=[renaming.pk, "new_licence"])
-    assert f'<iframe src="{new_licence}"' in page
-    assert reviewer_client.get(new_licence)["Content-Type"] == "application/pdf"
 
 
 def test_a_document_with_a_misleading_name_is_not_served_as_html(reviewer_client, pending):
