@@ -75,6 +75,7 @@ REVIEW_LABELS = {
     "submit": _("Record the decision"),
     "name_changes": _("Company name changes"),
     "previous_licences": _("Earlier business licences"),
+    "name_change_queue": _("Name changes awaiting review"),
 }
 
 # Texts of the name-change screens (templates/admin/registration/namechange/...).
@@ -211,6 +212,10 @@ class EnterpriseAdmin(QueueAdminMixin, admin.ModelAdmin):
             "title": _("Registrations awaiting review"),
             "page_obj": Paginator(review.review_queue(), QUEUE_PAGE_SIZE).get_page(request.GET.get("page")),
             "labels": REVIEW_LABELS,
+            # name changes have a queue of their own (the enterprise stays approved meanwhile)
+            "name_change_queue_url": reverse("admin:registration_namechange_queue")
+            if request.user.has_perm("registration.view_namechange")
+            else "",
         }
         return TemplateResponse(request, "admin/registration/enterprise/review_queue.html", context)
 

@@ -378,6 +378,9 @@ def test_the_reviewer_queue_lists_pending_changes_oldest_first(
     body = reviewer_client.get(reverse("admin:registration_namechange_queue")).content.decode()
     assert body.index("First Rename Co") < body.index("Second Rename Co")
     assert review_url(changes[0]) in body
+    # reached from the registration review queue
+    registrations = reviewer_client.get(reverse("admin:registration_enterprise_queue")).content.decode()
+    assert reverse("admin:registration_namechange_queue") in registrations
 
 
 def test_traders_and_unverified_staff_never_reach_the_name_change_screens(
