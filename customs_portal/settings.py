@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_email",
+    "django_otp.plugins.otp_static",
     "rest_framework",
     "rest_framework_api_key",
     "drf_spectacular",

@@ -7,11 +7,16 @@ from django.views.i18n import JavaScriptCatalog
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView
 
+from registration.credential_forms import AdminOTPLoginForm
+from registration.credential_views import PortalLoginView
+
 from . import views
 
-# Every staff user signs in to /admin/ with a second factor (TOTP).
+# Every staff user signs in to /admin/ with a second factor (TOTP), in one submission.
 if not getattr(settings, "ADMIN_WITHOUT_OTP", False):
     admin.site.__class__ = OTPAdminSite
+    admin.site.login_form = AdminOTPLoginForm
+    admin.site.login_template = "registration/admin_login.html"
 admin.site.site_header = admin.site.site_title = "Customs Portal"
 
 api_patterns = [
@@ -29,14 +34,9 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("accounts/login/", PortalLoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("registration.credential_urls")),
     path("registration/", include("registration.urls")),
     path("account/", include("registration.account_urls")),
     path("cooperation/", include("registration.cooperation.urls")),

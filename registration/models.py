@@ -384,3 +384,6 @@ class Invitation(models.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.expires_at > timezone.now()
+
+
+from .credential_models import EnterpriseSecurity, UserSession  # noqa: E402, F401 (models of this app)

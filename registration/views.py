@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from customs_portal.errors import ApplicationError
 from customs_portal.uploads import upload_response
 
-from . import services
+from . import credentials, services
 from .forms import (
     AcceptInvitationForm,
     CorrectionForm,
@@ -246,6 +246,7 @@ def profile(request):
             "is_admin": request.user.is_enterprise_admin,
             "history": enterprise.history.select_related("actor").order_by("-at", "-id")[:10],
             "name_change": _latest_name_change(enterprise),
+            "two_factor_required": credentials.two_factor_required(user=request.user),
         },
     )
 
@@ -265,13 +266,26 @@ def profile_edit(request):
     form = ProfileForm(request.POST or None, initial=ProfileForm.initial_for(enterprise))
     if request.method == "POST" and form.is_valid():
         try:
-            services.enterprise_profile_update(
-                enterprise=enterprise, actor=request.user, data=form.cleaned_data
+            # a new contact e-mail or mobile number waits for the code sent to it
+            sent = credentials.enterprise_profile_update_confirming_contacts(
+                enterprise=enterprise,
+                actor=request.user,
+                data=form.cleaned_data,
+                client_address=_client_address(request),
             )
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
             messages.success(request, _("The enterprise details are saved."))
+            for _kind, destination in sent:
+                messages.info(
+                    request,
+                    _("We sent a code to %(destination)s: the new contact takes effect once it is entered.")
+                    % {"destination": destination},
+                )
+            if sent:
+                kind = "email" if sent[0][0] == credentials.KIND_EMAIL else "phone"
+                return redirect("security:contact_confirm", target="enterprise", kind=kind)
             return redirect("registration:profile")
     return render(
         request,
