@@ -18,7 +18,7 @@ class CallbackEndpointAdmin(admin.ModelAdmin):
         "enterprise", "url", "status", "failures", "last_error", "last_attempt_at", "last_success_at",
         "next_attempt_at", "created_at", "updated_at",
     ]  # fmt: skip
-    exclude = ["secret", "cursor_txid", "cursor_id"]
+    exclude = ["secret", "cursor"]
     actions = ["resume"]
 
     def has_add_permission(self, request):

@@ -1,9 +1,11 @@
 """``GET /api/v1/receipts/``: the asking enterprise's receipts, as JSON or as CEB XML.
 
 - ``after``: the cursor answered as ``next`` last time (``0`` or absent: from the beginning);
+  a cursor is the position of a receipt: positions only grow, in the order receipts are
+  committed, so a receipt committed late is never behind a cursor already handed out;
   ``limit``: 1 to 1,000 (default 100); ``kind``: order, payment, waybill, inventory, cancel,
   departure (only that kind).
-- JSON (the default): ``{"receipts": [...], "next": "<cursor>"}``, oldest first; ``next`` is
+- JSON (the default): ``{"receipts": [...], "next": <cursor>}``, oldest first; ``next`` is
   the cursor to send next time (the same cursor when nothing is new).
 - ``Accept: application/xml``: one CEB return message (CEB304, 404, 506, 604, 606 or 510) of
   the receipts of ``kind`` (required), at most 100 (the schema's ``maxOccurs``), with the
@@ -58,10 +60,10 @@ class ReceiptSchema(PortalAutoSchema):
 
 
 class ReceiptQuerySerializer(serializers.Serializer):
-    after = serializers.CharField(
+    after = serializers.IntegerField(
         required=False,
-        allow_blank=True,
-        max_length=40,
+        min_value=0,
+        max_value=2**63 - 1,
         help_text="The `next` cursor of the previous answer; 0 or absent: from the first receipt.",
     )
     limit = serializers.IntegerField(
@@ -77,7 +79,7 @@ class ReceiptQuerySerializer(serializers.Serializer):
 class CebReceiptSerializer(serializers.Serializer):
     """Schema documentation: one receipt (the return element's fields, with the portal's own)."""
 
-    cursor = serializers.CharField()
+    cursor = serializers.IntegerField(help_text="This receipt's position: send it as `after` to read on.")
     kind = serializers.ChoiceField(choices=ReceiptKind.values)
     message = serializers.CharField(help_text="The CEB return message: CEB304, CEB404, CEB506, CEB604...")
     guid = serializers.CharField(allow_blank=True)
@@ -90,7 +92,7 @@ class CebReceiptSerializer(serializers.Serializer):
 
 class CebReceiptPageSerializer(serializers.Serializer):
     receipts = CebReceiptSerializer(many=True)
-    next = serializers.CharField(help_text="The cursor to send as `after` next time.")
+    next = serializers.IntegerField(help_text="The cursor to send as `after` next time.")
 
 
 class ReceiptListView(APIView):
@@ -117,7 +119,7 @@ class ReceiptListView(APIView):
     def get(self, request):
         params = ReceiptQuerySerializer(data=request.query_params)
         params.is_valid(raise_exception=True)
-        cursor = services.cursor_parse(params.validated_data.get("after"))
+        cursor = params.validated_data.get("after", 0)
         kind = params.validated_data.get("kind", "")
         limit = params.validated_data.get("limit", DEFAULT_LIMIT)
         as_xml = isinstance(request.accepted_renderer, CebXMLRenderer)
@@ -129,16 +131,17 @@ class ReceiptListView(APIView):
                       "inventory, cancel or departure)."),
                 )  # fmt: skip
             limit = min(limit, MAX_RETURNS_PER_MESSAGE)
+        services.receipts_sequence()
         rows = services.receipts_after(
             enterprise_id=request_enterprise(request).pk, cursor=cursor, limit=limit, kind=kind
         )
-        next_cursor = services.cursor_format((rows[-1].txid, rows[-1].pk) if rows else cursor)
+        next_cursor = rows[-1].position if rows else cursor
         if as_xml:
             if not rows:
                 return Response(
-                    None, status=status.HTTP_204_NO_CONTENT, headers={"X-Portal-Next": next_cursor}
+                    None, status=status.HTTP_204_NO_CONTENT, headers={"X-Portal-Next": str(next_cursor)}
                 )
-            return Response(return_message(kind, rows), headers={"X-Portal-Next": next_cursor})
+            return Response(return_message(kind, rows), headers={"X-Portal-Next": str(next_cursor)})
         return Response({"receipts": [services.receipt_as_dict(r) for r in rows], "next": next_cursor})
 
     def _error(self, code: str, message: str) -> Response:

@@ -18,14 +18,14 @@ class ReceiptKind(models.TextChoices):
 class Receipt(models.Model):
     """One CEB return for one enterprise: an entry's intake answer or a later status change.
 
-    Read in the order (``txid``, ``id``): ``txid`` is the id of the transaction that wrote the
-    row, and a reader only takes rows of transactions older than every transaction still
-    running (``selectors.receipts_after``), so a row committed late never falls behind a
-    cursor that has already moved past it.
+    Read in the order of ``position``, the polling cursor. A row is written without one; it
+    gets its position once committed (``services.receipts_sequence``, from a sequence, in
+    the order the rows became visible), so a row committed late is placed after every row a
+    reader has already been given and is never skipped, whatever order the ids were taken in.
     """
 
     recipient = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="+", db_index=False)
-    txid = models.BigIntegerField()
+    position = models.BigIntegerField(null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=ReceiptKind.choices)
     guid = models.CharField(max_length=36, blank=True)  # the entry's (or the list's) guid
     key = models.CharField(_("key"), max_length=60, blank=True)  # orderNo, logisticsNo, copNo
@@ -40,7 +40,17 @@ class Receipt(models.Model):
     class Meta:
         verbose_name = _("receipt")
         verbose_name_plural = _("receipts")
-        indexes = [models.Index(fields=["recipient", "txid", "id"], name="receipt_cursor_idx")]
+        indexes = [
+            models.Index(
+                fields=["recipient", "position"],
+                name="receipt_position_idx",
+                condition=models.Q(position__isnull=False),
+            ),
+            # the few rows not yet given a position
+            models.Index(
+                fields=["id"], name="receipt_unplaced_idx", condition=models.Q(position__isnull=True)
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key} {self.return_status}"
@@ -71,9 +81,8 @@ class CallbackEndpoint(models.Model):
     last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
     last_success_at = models.DateTimeField(_("last delivery"), null=True, blank=True)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
-    # the last receipt delivered: (txid, id), as the polling cursor
-    cursor_txid = models.BigIntegerField(default=0)
-    cursor_id = models.BigIntegerField(default=0)
+    # the position of the last receipt delivered (the polling cursor)
+    cursor = models.BigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -37,8 +37,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -89,31 +88,14 @@ def refusal_status(info: str) -> str:
 
 
 def _write(rows: list[Receipt]) -> None:
-    """Insert the rows (one COPY) and wake the recipients' active callbacks on commit.
-
-    One query first gives both the transaction's id (the rows' ``txid``) and the endpoints to
-    wake, so a batch costs two statements whatever its size.
-    """
+    """Insert the rows (one COPY) and wake the recipients' active callbacks on commit."""
     if not rows:
         return
-    recipients = sorted({row.recipient_id for row in rows})
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT txid_current(), ARRAY(SELECT id FROM exchange_callbackendpoint "
-                "WHERE enterprise_id = ANY(%s) AND status = %s)",
-                [recipients, CallbackStatus.ACTIVE],
-            )
-            txid, endpoint_ids = cursor.fetchone()
-    else:  # the embedded SQLite default: no concurrent writers, one order
-        txid = 0
-        endpoint_ids = list(
-            CallbackEndpoint.objects.filter(
-                enterprise_id__in=recipients, status=CallbackStatus.ACTIVE
-            ).values_list("pk", flat=True)
-        )
-    for row in rows:
-        row.txid = txid
+    endpoint_ids = list(
+        CallbackEndpoint.objects.filter(
+            enterprise_id__in={row.recipient_id for row in rows}, status=CallbackStatus.ACTIVE
+        ).values_list("pk", flat=True)
+    )
     rows_insert(rows)
     for endpoint_id in endpoint_ids:
         _schedule(endpoint_id)
@@ -264,53 +246,47 @@ def receipt_record_cancel_decision(*, request) -> None:
 
 # --- reading ---------------------------------------------------------------------------------
 MAX_PAGE = 1000
-START = (0, 0)
-_CURSOR = re.compile(r"^(\d{1,19})\.(\d{1,19})$")
+SEQUENCE_BATCH = 10_000  # rows placed per step; a larger backlog is placed by the next reads
+# pg_try_advisory_xact_lock key: one placing step at a time ("receipts" in ASCII)
+SEQUENCE_LOCK = 0x7265636569707473
 
 
-def cursor_parse(value: str | None) -> tuple[int, int]:
-    """``"<txid>.<id>"`` as answered in ``next``; empty or ``0`` is the beginning."""
-    value = (value or "").strip()
-    if value in ("", "0"):
-        return START
-    match = _CURSOR.match(value)
-    if not match:
-        raise ApplicationError(
-            "invalid_cursor",
-            gettext_lazy("“after” must be a cursor the portal answered, or 0."),
-            field="after",
-        )
-    return int(match.group(1)), int(match.group(2))
+def receipts_sequence() -> int:
+    """Give the committed receipts without a position the next positions; how many.
 
-
-def cursor_format(cursor: tuple[int, int]) -> str:
-    return "0" if cursor == START else f"{cursor[0]}.{cursor[1]}"
-
-
-def receipts_after(
-    *, enterprise_id: int, cursor: tuple[int, int], limit: int, kind: str = ""
-) -> list[Receipt]:
-    """The enterprise's receipts after ``cursor``, oldest first.
-
-    Only rows of transactions older than every transaction still running are read (plus the
-    reader's own): a transaction that wrote receipts and has not committed yet holds back the
-    ones after it, so a reader never moves its cursor past a row that is yet to appear.
+    Only committed rows are seen, and the steps run one at a time, so positions grow in the
+    order rows became visible: a transaction that took its ids first but committed last gets
+    positions after those a reader may already have passed. When another step is running,
+    this one does nothing (that step places the rows).
     """
-    txid, pk = cursor
-    rows = Receipt.objects.filter(Q(txid__gt=txid) | Q(txid=txid, pk__gt=pk), recipient_id=enterprise_id)
-    if connection.vendor == "postgresql":
-        rows = rows.filter(
-            Q(txid__lt=RawSQL("txid_snapshot_xmin(txid_current_snapshot())", []))
-            | Q(txid=RawSQL("txid_current_if_assigned()", []))
+    if connection.vendor != "postgresql":  # the embedded SQLite default: one writer at a time
+        return Receipt.objects.filter(position__isnull=True).update(position=F("id"))
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [SEQUENCE_LOCK])
+        if not cursor.fetchone()[0]:
+            return 0
+        cursor.execute(
+            "UPDATE exchange_receipt AS r SET position = v.position FROM ("
+            "  SELECT id, nextval('exchange_receipt_position') AS position FROM ("
+            "    SELECT id FROM exchange_receipt WHERE position IS NULL ORDER BY id LIMIT %s"
+            "  ) AS s"
+            ") AS v WHERE r.id = v.id",
+            [SEQUENCE_BATCH],
         )
+        return cursor.rowcount
+
+
+def receipts_after(*, enterprise_id: int, cursor: int, limit: int, kind: str = "") -> list[Receipt]:
+    """The enterprise's receipts after ``cursor`` (a position), oldest first."""
+    rows = Receipt.objects.filter(recipient_id=enterprise_id, position__gt=cursor)
     if kind:
         rows = rows.filter(kind=kind)
-    return list(rows.order_by("txid", "pk")[:limit])
+    return list(rows.order_by("position")[:limit])
 
 
 def receipt_as_dict(receipt: Receipt) -> dict:
     return {
-        "cursor": cursor_format((receipt.txid, receipt.pk)),
+        "cursor": receipt.position,
         "kind": receipt.kind,
         "message": RETURN_MESSAGES[receipt.kind].root.removesuffix("Message"),
         "guid": receipt.guid,
@@ -394,9 +370,8 @@ def callback_endpoint_set(*, enterprise, url: str) -> tuple[CallbackEndpoint, st
         if endpoint is None:
             secret = _new_secret()
             # new receipts only: what came before is there to poll
-            cursor = _latest_cursor(enterprise.pk)
             endpoint = CallbackEndpoint.objects.create(
-                enterprise=enterprise, url=url, secret=secret, cursor_txid=cursor[0], cursor_id=cursor[1]
+                enterprise=enterprise, url=url, secret=secret, cursor=_latest_position(enterprise.pk)
             )
             return endpoint, secret
         endpoint.url = url
@@ -404,9 +379,14 @@ def callback_endpoint_set(*, enterprise, url: str) -> tuple[CallbackEndpoint, st
         return endpoint, ""
 
 
-def _latest_cursor(enterprise_id: int) -> tuple[int, int]:
-    last = Receipt.objects.filter(recipient_id=enterprise_id).order_by("-txid", "-pk").first()
-    return (last.txid, last.pk) if last else START
+def _latest_position(enterprise_id: int) -> int:
+    receipts_sequence()
+    last = (
+        Receipt.objects.filter(recipient_id=enterprise_id, position__isnull=False)
+        .order_by("-position")
+        .first()
+    )
+    return last.position if last else 0
 
 
 def callback_secret_rotate(*, endpoint: CallbackEndpoint) -> str:
@@ -501,6 +481,7 @@ def callback_deliver(*, endpoint_id: int) -> str:
     The endpoint row stays locked during the attempt (at most ``TIMEOUT_SECONDS``): a second
     worker given the same endpoint skips it rather than posting the same batch twice.
     """
+    receipts_sequence()  # before the endpoint's lock, which is held while posting
     now = timezone.now()
     with transaction.atomic():
         endpoint = (
@@ -517,15 +498,15 @@ def callback_deliver(*, endpoint_id: int) -> str:
             return "not_due"
         batch = receipts_after(
             enterprise_id=endpoint.enterprise_id,
-            cursor=(endpoint.cursor_txid, endpoint.cursor_id),
+            cursor=endpoint.cursor,
             limit=CALLBACK_BATCH,
         )
         if not batch:
             return "idle"
         sent_at = return_time(now)
-        last = (batch[-1].txid, batch[-1].pk)
+        last = batch[-1].position
         body = json.dumps(
-            {"receipts": [receipt_as_dict(r) for r in batch], "next": cursor_format(last), "sentAt": sent_at},
+            {"receipts": [receipt_as_dict(r) for r in batch], "next": last, "sentAt": sent_at},
             ensure_ascii=False,
         ).encode("utf-8")
         headers = {
@@ -555,7 +536,7 @@ def callback_deliver(*, endpoint_id: int) -> str:
             endpoint.last_error = ""
             endpoint.last_success_at = now
             endpoint.next_attempt_at = None
-            endpoint.cursor_txid, endpoint.cursor_id = last
+            endpoint.cursor = last
             if len(batch) == CALLBACK_BATCH:
                 _schedule(endpoint.pk)  # more are waiting
             outcome = "delivered"

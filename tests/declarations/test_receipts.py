@@ -99,7 +99,7 @@ _ids = itertools.count(1)
 def _receipt(kind, return_status, **fields) -> Receipt:
     receipt = Receipt(
         pk=next(_ids),
-        txid=1,
+        position=1,
         recipient_id=1,
         kind=kind,
         guid=fields.pop("guid", b.guid()),
@@ -308,3 +308,55 @@ def test_departure_and_cancellation_are_receipts(cast, clients, reviewer):
         "/api/v1/receipts/", {"kind": "departure"}, HTTP_ACCEPT="application/xml"
     )
     valid(response.content)
+
+
+# --- the cursor under concurrent writers -------------------------------------------------------
+@pytest.mark.django_db(transaction=True)
+def test_a_receipt_committed_late_is_not_skipped_by_a_cursor_that_moved_on(
+    enterprise_factory, api_client_for
+):
+    """Writer A takes its ids first but commits last; writer B commits in between. A reader
+    polling meanwhile gets B's receipt, and then A's: its cursor never passed them by."""
+    import threading
+
+    from django.db import connection, transaction
+
+    from declarations.exchange.services import _write
+
+    ebc = enterprise_factory(roles=("ecommerce",))
+    client = api_client_for(ebc)
+
+    def receipt(key):
+        return Receipt(recipient_id=ebc.pk, kind="order", guid=b.guid(), key=key, status="accepted",
+                       return_status="120")  # fmt: skip
+
+    written, release, errors = threading.Event(), threading.Event(), []
+
+    def writer_a():
+        try:
+            with transaction.atomic():
+                _write([receipt("A1"), receipt("A2")])
+                written.set()
+                release.wait(10)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+            written.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=writer_a)
+    thread.start()
+    try:
+        assert written.wait(10)
+        _write([receipt("B1")])  # committed at once, with higher ids than A's
+        seen, cursor = [], 0
+        page = receipts_of(client, after=cursor)  # A is still open: only B's receipt is there
+        seen += [r["key"] for r in page["receipts"]]
+        cursor = page["next"]
+    finally:
+        release.set()
+        thread.join(10)
+    assert not errors
+    page = receipts_of(client, after=cursor)
+    seen += [r["key"] for r in page["receipts"]]
+    assert seen == ["B1", "A1", "A2"]
