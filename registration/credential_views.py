@@ -128,7 +128,7 @@ def password_reset(request):
     if request.method == "POST" and form.is_valid():
         identifier = form.cleaned_data["identifier"]
         try:
-            user_id = credentials.password_reset_request(
+            credentials.password_reset_request(
                 identifier=identifier,
                 channel=form.cleaned_data["channel"],
                 client_address=_client_address(request),
@@ -136,7 +136,7 @@ def password_reset(request):
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
-            request.session[PENDING_RESET] = {"user": user_id, "identifier": identifier}
+            request.session[PENDING_RESET] = {"identifier": identifier}
             messages.info(
                 request,
                 _(
@@ -156,7 +156,6 @@ def password_reset_confirm(request):
     if request.method == "POST" and form.is_valid():
         try:
             credentials.password_reset_confirm(
-                user_id=data["user"],
                 identifier=data["identifier"],
                 code=form.cleaned_data["code"],
                 password=form.cleaned_data["new_password1"],

@@ -24,6 +24,7 @@ from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext
@@ -115,6 +116,10 @@ def _on_user_logged_in(sender, request, user, **kwargs):
         if session.session_key is None:
             session.save()
         session_record(user=user, session_key=session.session_key)
+        # the keys of this user's sessions that expired and were cleared go (an index lookup each)
+        UserSession.objects.filter(user=user).exclude(
+            Exists(Session.objects.filter(session_key=OuterRef("session_key")))
+        ).delete()
 
 
 def _on_user_logged_out(sender, request, user, **kwargs):
@@ -309,13 +314,13 @@ def _find_user(identifier: str) -> User | None:
     return matches[0] if len(matches) == 1 else None
 
 
-def password_reset_request(*, identifier: str, channel: str, client_address: str = "") -> int | None:
-    """Send a reset code by ``channel`` if ``identifier`` names an account with that channel
-    verified; return the account's id (kept in the server-side session) or None.
+def password_reset_request(*, identifier: str, channel: str, client_address: str = "") -> None:
+    """Ask for a reset code by ``channel`` for the account ``identifier`` names.
 
-    The caller answers the same either way. Only the limits that do not depend on the account
-    (per client address, per name typed) are ever shown; a cooldown or a destination's limit
-    silently sends nothing."""
+    The request itself never looks the account up: it counts the limits that do not depend on
+    an account (per client address, per name typed; the only refusals ever shown) and queues
+    the look-up and the code (password_reset_code_send) for a worker. So the answer and its
+    time are the same whether or not the account exists."""
     if channel not in (CHANNEL_EMAIL, CHANNEL_SMS):
         raise ApplicationError("invalid_channel", _("Choose e-mail or SMS."), field="channel")
     identifier = _normalise_identifier(identifier)
@@ -325,26 +330,36 @@ def password_reset_request(*, identifier: str, channel: str, client_address: str
         "registration:reset:send:" + hashlib.sha256(identifier.encode()).hexdigest(),
         SEND_LIMIT_PER_DESTINATION,
     )
-    user = _find_user(identifier)
+    from .tasks import password_reset_code_task
+
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: password_reset_code_task.delay(identifier, channel, language))
+
+
+def password_reset_code_send(*, identifier: str, channel: str) -> bool:
+    """The worker's part of a reset request: send a code if ``identifier`` names one active
+    account whose address for ``channel`` is confirmed. Within a minute of the last code, or
+    past a destination's hourly limit, nothing is sent (and nobody is told)."""
+    user = _find_user(_normalise_identifier(identifier))
     if user is None or channel not in verified_channels(user=user):
-        return user.pk if user is not None else None
+        return False
     destination = user.email if channel == CHANNEL_EMAIL else user.phone
     kind = KIND_EMAIL if channel == CHANNEL_EMAIL else KIND_PHONE
     with transaction.atomic():
         device = _code_device(user=user, kind=kind, name=RECOVERY_DEVICE, address=destination)
         if _cooldown_error(device) is not None:
             device.save()
-            return user.pk
+            return False
         try:
             _rate_limit(f"registration:send:to:{channel}:{destination.lower()}", SEND_LIMIT_PER_DESTINATION)
         except ApplicationError:
-            return user.pk
+            return False
         _issue(device)
         _queue_code(device, "reset")
-    return user.pk
+    return True
 
 
-def password_reset_confirm(*, user_id: int | None, identifier: str, code: str, password: str) -> User | None:
+def password_reset_confirm(*, identifier: str, code: str, password: str) -> User:
     """Set a new password with a reset code; end every session of the user.
 
     A code for an unknown account is refused as a wrong code and counted under the name typed,
@@ -352,7 +367,7 @@ def password_reset_confirm(*, user_id: int | None, identifier: str, code: str, p
     code = (code or "").strip()
     identifier = _normalise_identifier(identifier)
     now = timezone.now()
-    user = User.objects.filter(pk=user_id, is_active=True).first() if user_id else None
+    user = _find_user(identifier)
     if user is None:
         throttle = _CacheThrottle(identifier)
         locked_until = _lock_open_at(throttle, now)

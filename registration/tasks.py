@@ -22,3 +22,17 @@ def send_code_task(model: str, device_id: int, purpose: str, language: str) -> b
 
     with translation.override(language):
         return code_deliver(model=model, device_id=device_id, purpose=purpose)
+
+
+@shared_task(
+    name="registration.tasks.password_reset_code_task",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=4,
+)
+def password_reset_code_task(identifier: str, channel: str, language: str) -> bool:
+    """Look up the account a reset request names and send it a code (outside the request)."""
+    from .credentials import password_reset_code_send
+
+    with translation.override(language):
+        return password_reset_code_send(identifier=identifier, channel=channel)

@@ -158,6 +158,24 @@ def test_the_reset_answers_the_same_for_an_existing_and_an_unknown_account(
     assert len(mailoutbox) == 1
 
 
+def test_a_reset_request_does_the_same_work_whether_or_not_the_account_exists(member):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    work = []
+    for name in (member.username, "nobody-here", member.email):
+        client = Client()
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                reverse("security:password_reset"), {"identifier": name, "channel": "email"}
+            )
+        assert response.status_code == 302
+        # the session's row differs only by its key and data; the account is never looked up
+        work.append([re.sub(r"'[^']*'|\"s\d+_x\d+\"", "?", q["sql"]) for q in queries.captured_queries])
+    assert work[0] == work[1] == work[2]
+    assert not any("registration_user" in sql for sql in work[0])
+
+
 def test_reset_codes_are_rate_limited_whether_or_not_the_account_exists(member, mailoutbox, commit):
     answers = {}
     for number, name in enumerate((member.username, "nobody-here")):
@@ -368,6 +386,25 @@ def test_an_enterprise_that_requires_it_sends_users_without_one_to_set_it_up(
     response = c.post(reverse("security:totp_disable"), {"password": PASSWORD}, **EN)
     assert "requires a second factor" in response.content.decode()
     assert TOTPDevice.objects.filter(user=operator, confirmed=True).exists()
+
+
+def test_only_the_administrator_of_an_approved_enterprise_may_require_it(
+    client, enterprise_factory, trader_factory
+):
+    user = trader_factory(enterprise_factory(approved=False))
+    with_totp(user)
+    client.force_login(user)
+    assert client.post(reverse("security:enterprise_two_factor"), {"required": "on"}).status_code == 404
+    assert not credentials.two_factor_required(user=user)
+
+
+def test_signing_in_forgets_the_keys_of_sessions_that_ended(trader):
+    old = signed_in(trader)
+    Session.objects.filter(session_key=old.session.session_key).delete()  # expired and cleared
+    new = signed_in(trader)
+    assert list(UserSession.objects.filter(user=trader).values_list("session_key", flat=True)) == [
+        new.session.session_key
+    ]
 
 
 def test_an_administrator_without_a_second_factor_cannot_require_it(trader_client, trader):
