@@ -13,11 +13,16 @@ million.
 
 import json
 
+from django.contrib.admin import helpers
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
 from django.db.models import QuerySet
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+
+# Django's own text, translated by Django's catalogue (a name makemessages does not extract)
+from django.utils.translation import gettext as django_text
 
 # Below this many rows (as the planner estimates them) the exact count is cheap enough (an
 # index-only count of 5,000 rows: a few ms).
@@ -62,6 +67,17 @@ class QueueAdminMixin:
 
     show_full_result_count = False
     list_per_page = 50
+
+    def action_checkbox(self, obj):
+        """The row's checkbox, as Django writes it, without a form widget's template per row
+        (that was a fifth of a queue page's time)."""
+        label = format_html(django_text("Select this object for an action - {}"), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME,
+            obj.pk,
+            label,
+        )
 
 
 class LargeQueueAdminMixin(QueueAdminMixin):
