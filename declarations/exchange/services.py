@@ -445,7 +445,7 @@ def _post(url: str, body: bytes, headers: dict) -> int:
             excerpt = response.read(MAX_RESPONSE_BYTES).decode("utf-8", "replace")
             raise DeliveryFailed(f"HTTP {response.status} {excerpt}".strip())
         return response.status
-    except (OSError, http.client.HTTPException) as exc:
+    except (OSError, ValueError, http.client.HTTPException) as exc:  # ValueError: InvalidURL
         raise DeliveryFailed(f"{type(exc).__name__}: {exc}") from None
     finally:
         conn.close()
@@ -540,7 +540,12 @@ def callback_deliver(*, endpoint_id: int) -> str:
             if len(batch) == CALLBACK_BATCH:
                 _schedule(endpoint.pk)  # more are waiting
             outcome = "delivered"
-        endpoint.save()
+        endpoint.save(
+            update_fields=[
+                "status", "failures", "last_error", "last_attempt_at", "last_success_at", "next_attempt_at",
+                "cursor", "updated_at",
+            ]
+        )  # fmt: skip
     return outcome
 
 

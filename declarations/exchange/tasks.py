@@ -19,7 +19,9 @@ def deliver_receipts_task(endpoint_id: int) -> str:
 @shared_task(queue=QUEUE, ignore_result=True)
 def deliver_due_receipts_task() -> int:
     """The sweep: every active endpoint that is due gets an attempt (a lost task, a broker
-    that was down when receipts were written)."""
+    that was down when receipts were written). It also places the receipts written since the
+    last read, so that a backlog never builds up while nobody polls."""
+    services.receipts_sequence()
     due = services.callbacks_due()
     for endpoint_id in due:
         deliver_receipts_task.delay(endpoint_id)

@@ -205,3 +205,13 @@ def test_a_url_that_later_resolves_privately_is_not_posted_to(admin_client, rece
     assert deliver(platform) == "failed"
     assert receiver.requests == []
     assert "private" in CallbackEndpoint.objects.get(enterprise=platform).last_error
+
+
+def test_the_periodic_sweep_delivers_what_no_task_was_queued_for(admin_client, receiver, platform):
+    from declarations.exchange.tasks import deliver_due_receipts_task
+
+    register(admin_client, receiver.url)
+    [order] = send_orders(platform)  # its wake-up task is lost (never committed here)
+    assert receiver.requests == []
+    assert deliver_due_receipts_task() == 1
+    assert [r["key"] for r in json.loads(receiver.requests[0][1])["receipts"]] == [order["orderNo"]]
