@@ -32,7 +32,7 @@ from .credential_forms import (
     TotpConfirmForm,
 )
 from .forms import apply_error
-from .models import EnterpriseSecurity, User
+from .models import User
 
 PENDING_LOGIN = "registration:pending_login"
 PENDING_RESET = "registration:password_reset"
@@ -390,7 +390,3 @@ def enterprise_two_factor(request):
         else:
             messages.success(request, _("A second factor is no longer required."))
     return redirect("registration:profile")
-
-
-def enterprise_two_factor_required(enterprise) -> bool:
-    return EnterpriseSecurity.objects.filter(enterprise=enterprise, require_two_factor=True).exists()

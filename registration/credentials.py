@@ -513,7 +513,7 @@ def contact_change_confirm(*, user: User, target: str, kind: str, code: str) -> 
             _spend(device, now)
             old = _apply_contact(user=user, target=target, kind=kind, new=new)
             if old and old.lower() != new.lower():
-                _tell_old_address(kind=kind, old=old, new=new, target=target)
+                _tell_old_address(kind=kind, old=old, new=new)
     if error is not None:
         raise error
     return new
@@ -552,7 +552,7 @@ NOTICE_TEXT = _(
 )
 
 
-def _tell_old_address(*, kind: str, old: str, new: str, target: str) -> None:
+def _tell_old_address(*, kind: str, old: str, new: str) -> None:
     masked = _mask(new)
     body = str(NOTICE_TEXT) % {"new": masked}
     subject = str(NOTICE_SUBJECT)
