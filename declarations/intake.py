@@ -127,16 +127,19 @@ def record_rejections(*, sender, rejections: list[dict]) -> None:
     _services().intake_rejection_record_many(sender=sender, rejections=rejections)
 
 
-def intake_message(*, body: bytes, sender) -> IntakeResult:
-    """One CEB XML message; raises ceb.MessageRefused (after recording it) if it is refused whole."""
+def parse_or_refuse(*, body: bytes, sender) -> ceb.ParsedMessage:
+    """Read one CEB XML message; raise ceb.MessageRefused (with its receipt) if it is refused whole.
+
+    A message that fails the schema is also kept in the sender's clearance error log; other
+    refusals (hostile, malformed, unknown) are answered but not stored. The synchronous path
+    and the inbox (``Prefer: respond-async``) both start here.
+    """
     from .services.receipts import Receipt
 
     try:
-        message = ceb.parse_message(body)
+        return ceb.parse_message(body)
     except ceb.MessageRefused as refused:
         if refused.code == ceb.CODE_SCHEMA:
-            # the sender is told in its clearance error log too; other refusals (hostile,
-            # malformed, unknown) are answered but not stored.
             record_rejections(
                 sender=sender,
                 rejections=[
@@ -151,13 +154,18 @@ def intake_message(*, body: bytes, sender) -> IntakeResult:
             )
         refused.receipt = Receipt(guid=refused.guid, key="", status="rejected", info=refused.info)
         raise
+
+
+def intake_message(*, body: bytes, sender) -> IntakeResult:
+    """One CEB XML message; raises ceb.MessageRefused (after recording it) if it is refused whole."""
+    message = parse_or_refuse(body=body, sender=sender)
     if message.signed:
         # kept as received (signature not verified): the sender answers for its authenticity
-        _store_signed(message, sender)
+        store_signed(message, sender)
     return intake_entries(kind=message.kind.kind, entries=message.entities, sender=sender)
 
 
-def _store_signed(message: ceb.ParsedMessage, sender) -> None:
+def store_signed(message: ceb.ParsedMessage, sender) -> None:
     """Keep a signed message as received, marked signed only when it is the sender's own.
 
     The header (BaseTransfer/copCode) names the enterprise that transmitted and signed it; a

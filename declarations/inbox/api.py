@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.api import MAX_JSON_BYTES, BodyTooLarge, IsEnterpriseMember, request_enterprise
-from declarations import ceb, intake
+from declarations import intake
 
 from . import selectors, services
 from .models import InboxFormat, InboxMessage, InboxStatus
@@ -69,29 +69,10 @@ def accepted(message: InboxMessage) -> Response:
 def accept_xml(*, body: bytes, sender) -> Response:
     """Check one CEB message as the synchronous path does, then store it (202).
 
-    Raises ceb.MessageRefused, after recording a schema failure in the sender's clearance
-    error log, exactly as ``intake.intake_message`` does: the view answers it the same way.
+    Raises ceb.MessageRefused exactly as the synchronous path does (``intake.parse_or_refuse``):
+    the view answers it the same way.
     """
-    from declarations.services.receipts import Receipt
-
-    try:
-        message = ceb.parse_message(body)
-    except ceb.MessageRefused as refused:
-        if refused.code == ceb.CODE_SCHEMA:
-            intake.record_rejections(
-                sender=sender,
-                rejections=[
-                    {
-                        "kind": "message",
-                        "key": "",
-                        "guid": refused.guid,
-                        "reason": refused.info,
-                        "payload": {"root": refused.kind.root if refused.kind else ""},
-                    }
-                ],
-            )
-        refused.receipt = Receipt(guid=refused.guid, key="", status="rejected", info=refused.info)
-        raise
+    message = intake.parse_or_refuse(body=body, sender=sender)
     stored = services.inbox_receive(
         sender=sender,
         kind=message.kind.kind,

@@ -267,7 +267,7 @@ def _entries(message: InboxMessage) -> list:
     if message.format == InboxFormat.XML:
         parsed = ceb.parse_message(body)
         if parsed.signed:
-            intake._store_signed(parsed, message.sender)  # kept as the synchronous path keeps it
+            intake.store_signed(parsed, message.sender)  # kept as the synchronous path keeps it
         return parsed.entities
     # as DecimalJSONParser reads it: numbers exact (the body passed its checks when received)
     return json.loads(body.decode("utf-8"), parse_float=Decimal)["entries"]
