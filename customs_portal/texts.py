@@ -1,0 +1,110 @@
+"""Texts a person reads later, stored as a message id with parameters and rendered for the reader.
+
+A notification, an e-mail, a return reason or a history note is written by one person (or by
+the system, under whatever language the request had) and read by others, in their own
+language, maybe years later. So nothing of the kind is stored as finished text: it is stored
+as ``{"id": MESSAGE_ID, "params": {...}}`` and rendered when it is read or sent, under the
+reader's language (``render(value, language)``; in templates ``{{ value|text }}``).
+
+Message ids are registered once, beside the code that uses them, with their English source
+string (translated through the catalogues like any other string)::
+
+    RETURNED = texts.define("inventory.returned", _("list %(list)s was returned: %(reasons)s"))
+    history.reason = texts.stored(RETURNED, list=inventory.invt_no, reasons=...)
+
+A parameter may itself be a stored text (rendered in the same language), a choice of a
+``TextChoices`` class (``texts.choice(InventoryStatus, "released")``: rendered as its label),
+or plain data (numbers, codes, names). Anything stored before this existed is plain text and is
+shown as it was.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from django.utils import translation
+from django.utils.functional import Promise
+
+_REGISTRY: dict[str, Promise | str] = {}
+
+
+class UnknownMessage(LookupError):
+    """A stored text names a message id no module has defined."""
+
+
+def define(message_id: str, source: Promise | str) -> str:
+    """Register ``message_id`` for its source string (a lazy translation); returns the id."""
+    existing = _REGISTRY.get(message_id)
+    if existing is not None:
+        with translation.override(None):  # compare the English sources, not a translation
+            if str(existing) != str(source):
+                raise ValueError(f"message id {message_id!r} is defined twice with different texts")
+    _REGISTRY[message_id] = source
+    return message_id
+
+
+def stored(message_id: str, **params: Any) -> dict:
+    """The value to store for ``message_id`` with ``params`` (JSON-serialisable, or stored texts)."""
+    if message_id not in _REGISTRY:
+        raise UnknownMessage(message_id)
+    return {"id": message_id, "params": {name: _param(value) for name, value in params.items()}}
+
+
+def choice(choices_class, value: str) -> dict:
+    """A ``TextChoices`` value, rendered as its label in the reader's language."""
+    return {"choice": f"{choices_class.__module__}.{choices_class.__qualname__}", "value": str(value)}
+
+
+def _param(value):
+    if isinstance(value, Promise):
+        raise TypeError("a lazy translation cannot be stored: define a message id and pass stored(...)")
+    if isinstance(value, (list, tuple)):
+        return [_param(item) for item in value]
+    return value
+
+
+def _render_param(value):
+    if isinstance(value, dict) and ("id" in value or "choice" in value):
+        return _render(value)
+    if isinstance(value, list):
+        return ", ".join(str(_render_param(item)) for item in value)
+    return value
+
+
+def _choice_label(dotted: str, value: str) -> str:
+    module, _sep, name = dotted.rpartition(".")
+    try:
+        choices = getattr(import_module(module), name)
+        return str(choices(value).label)
+    except (ImportError, AttributeError, ValueError):
+        return value
+
+
+def _render(value) -> str:
+    if "choice" in value:
+        return _choice_label(value["choice"], value.get("value", ""))
+    source = _REGISTRY.get(value["id"])
+    if source is None:
+        return value["id"]  # a message removed from the code: show its id rather than fail
+    params = {name: _render_param(param) for name, param in (value.get("params") or {}).items()}
+    text = str(source)
+    try:
+        return text % params if params else text
+    except (KeyError, TypeError, ValueError):
+        return text
+
+
+def render(value, language: str | None = None) -> str:
+    """``value`` as the reader reads it: a stored text rendered in ``language`` (default: the
+    active one), or legacy plain text as it was stored."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        return value
+    if not isinstance(value, dict):
+        return str(value)
+    if language:
+        with translation.override(language):
+            return _render(value)
+    return _render(value)
