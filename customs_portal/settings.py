@@ -203,7 +203,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # such a task would run twice. Reminders do not wait for it: the sweep below re-queues them.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 1800}
 # The intake inbox has a queue of its own (workers: -Q intake,celery); everything else: "celery".
-CELERY_TASK_ROUTES = {"declarations.inbox.tasks.*": {"queue": "intake"}}
+CELERY_TASK_ROUTES = {
+    "declarations.inbox.tasks.*": {"queue": "intake"},
+    "declarations.exchange.tasks.*": {"queue": "receipts"},
+}
 CELERY_BEAT_SCHEDULE = {
     # receipts to callback URLs: the queue "receipts" (declarations.exchange.tasks)
     "deliver-due-receipts": {

@@ -4,19 +4,18 @@ from celery import shared_task
 
 from . import services
 
-# A queue of their own (workers: -Q receipts,celery): a slow or failing callback never holds up
-# the intake or the reminders.
-QUEUE = "receipts"
+# These tasks run on a queue of their own, "receipts" (CELERY_TASK_ROUTES; workers: -Q
+# intake,receipts,celery): a slow or failing callback never holds up the intake or the reminders.
 
 
-@shared_task(queue=QUEUE, ignore_result=True)
+@shared_task(ignore_result=True)
 def deliver_receipts_task(endpoint_id: int) -> str:
     """One attempt for one endpoint; safe to run twice (the endpoint row is locked, the
     cursor moves only on a 2xx, and a second run finds nothing due or nothing new)."""
     return services.callback_deliver(endpoint_id=endpoint_id)
 
 
-@shared_task(queue=QUEUE, ignore_result=True)
+@shared_task(ignore_result=True)
 def deliver_due_receipts_task() -> int:
     """The sweep: every active endpoint that is due gets an attempt (a lost task, a broker
     that was down when receipts were written). It also places the receipts written since the
