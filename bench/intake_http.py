@@ -15,8 +15,9 @@ after kind, in one of two shapes:
 - ``single``: one-entry messages from ``--clients`` concurrent clients, which is how platforms
   really send (departures: one report per parcel).
 
-With ``--async`` every message asks ``Prefer: respond-async`` and the run ends when the portal
-has processed them all (the inbox drained). It prints, per shape: parcels/s end to end, request
+With ``--async`` (REDIS_URL must be set) every message asks ``Prefer: respond-async``, the
+script starts ``--intake-workers`` Celery worker processes on the queue ``intake``, and each
+kind's phase ends when the inbox has drained (so the figures include the processing). It prints, per shape: parcels/s end to end, request
 latency p50/p99 per kind, the lists' final statuses, then the same rows written by PostgreSQL
 COPY in the same run, and the ratio. gunicorn is stopped at the end, also on error. Only
 loopback is used; every request has a timeout and the run a deadline.
@@ -101,6 +102,32 @@ class Gunicorn:
             self.process.send_signal(signal.SIGTERM)
             try:
                 self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+class IntakeWorkers:
+    """``count`` Celery worker processes on the queue ``intake`` (for --async); stopped on exit."""
+
+    def __init__(self, count: int):
+        if not os.environ.get("REDIS_URL"):
+            raise SystemExit("--async needs REDIS_URL (a real queue) so that workers take the inbox")
+        env = dict(os.environ)
+        env.pop("PORTAL_TESTING", None)
+        self.process = subprocess.Popen(
+            [
+                str(ROOT / ".venv/bin/celery"), "-A", "customs_portal", "worker", "-Q", "intake",
+                "--concurrency", str(count), "--loglevel", "WARNING", "--without-gossip", "--without-mingle",
+            ],
+            cwd=ROOT,
+            env=env,
+        )  # fmt: skip
+
+    def stop(self):
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(60)
             except subprocess.TimeoutExpired:
                 self.process.kill()
 
@@ -205,10 +232,10 @@ def wait_for_inbox(deadline: float) -> None:
 
     if not apps.is_installed("declarations.inbox"):
         return
-    from declarations.inbox.models import InboxMessage
+    from declarations.inbox.models import InboxMessage, InboxStatus
 
     while time.monotonic() < deadline:
-        if not InboxMessage.objects.filter(status="received").exists():
+        if not InboxMessage.objects.filter(status=InboxStatus.RECEIVED).exists():
             return
         time.sleep(0.2)
     raise SystemExit("the inbox did not drain before the deadline")
@@ -281,6 +308,9 @@ def main():
     parser.add_argument("--enterprises", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--async", dest="async_", action="store_true", help="send Prefer: respond-async")
+    parser.add_argument(
+        "--intake-workers", type=int, default=1, help="with --async: worker processes on 'intake'"
+    )
     args = parser.parse_args()
 
     from intake import api_key, copy_same_rows, ensure_enterprises, ensure_goods, setup_django
@@ -296,15 +326,20 @@ def main():
 
     connection.close()  # the server's workers get their own connections
     server = Gunicorn(args.workers)
+    workers = IntakeWorkers(args.intake_workers) if args.async_ else None
     try:
         print(
             f"gunicorn: {args.workers} workers on 127.0.0.1:{server.port}; {args.parcels} parcels per shape"
         )
+        if workers:
+            print(f"inbox: {args.intake_workers} worker process(es) on the queue 'intake'")
         results = []
         for shape in ("batch", "single") if args.shape == "both" else (args.shape,):
             results.append((shape, *run_shape(shape, args, server.port, keys, sellers, logistics, payment)))
     finally:
         server.stop()
+        if workers:
+            workers.stop()
     for shape, rate, parcels in results:
         copy_seconds, copy_rows = copy_same_rows(parcels, sellers, logistics, payment)
         copy_rate = args.parcels / copy_seconds
