@@ -84,7 +84,7 @@ class Rows:
         if isinstance(field, (models.IntegerField,)):
             return n
         if isinstance(field, models.JSONField):
-            return field.get_default()
+            return field.get_default() if field.has_default() else f"Q{n:09d}"
         if isinstance(field, (models.CharField, models.TextField)):
             text = f"Q{n:09d}"
             return text[-field.max_length :] if field.max_length else text
