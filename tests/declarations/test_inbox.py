@@ -362,7 +362,7 @@ def test_ops_see_the_inbox_read_only_with_its_counts_by_status(
     inbox.inbox_process_batch(max_entries=1)
     ops = otp_client_factory(staff_factory("ops"))
 
-    page = ops.get("/admin/inbox/inboxmessage/")
+    page = ops.get("/admin/inbox/inboxmessage/", HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     text = page.content.decode()
     assert "Received, waiting to be processed: 2" in text
