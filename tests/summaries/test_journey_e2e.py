@@ -36,6 +36,8 @@ def test_exporter_sees_the_built_summary_declares_it_and_sees_it_accepted(
     assert page.get_by_test_id("statistic").count() == 1
 
     row.get_by_role("link", name=str(form)).click()
+    page.wait_for_url(f"**/summaries/forms/{form.pk}/")  # count() does not wait for the navigation
+    page.get_by_test_id("line").first.wait_for()
     assert page.get_by_test_id("line").count() == 2
     assert page.get_by_test_id("inventory").count() == 2
     page.get_by_test_id("submit-form").click()
