@@ -202,7 +202,7 @@ def _run_decision(modeladmin, request, queryset, *, call, done_message, with_rea
 
 class HistoryInline(admin.TabularInline):
     model = AuthorizationHistory
-    fields = ["at", "event", "from_status", "to_status", "actor_display", "reason"]
+    fields = ["at", "event", "from_status", "to_status", "actor_display", "reason_text"]
     readonly_fields = fields
     extra = 0
     can_delete = False

@@ -15,6 +15,8 @@ from .models import Authorization, AuthorizationHistory, AuthorizationStatus
 
 class HistorySerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor_display")
+    # stored as a message id (or a reviewer's own words): rendered in the request's language
+    reason = serializers.CharField(source="reason_text")
 
     class Meta:
         model = AuthorizationHistory

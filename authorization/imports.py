@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import ValidationError as StdnumError
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError
 from registration.models import Enterprise
 
@@ -318,6 +319,7 @@ def import_rows(
     *, agent, rows: list[dict], header=None, actor=None, dry_run: bool = False, today=None
 ) -> ImportResult:
     """Validate every row; if all are valid (and not a dry run) save them in one transaction."""
+    from . import services
     from .services import authorization_create
 
     result = validate_rows(agent=agent, rows=rows, header=header, today=today)
@@ -362,7 +364,7 @@ def import_rows(
                     from_status=row.existing.status,
                     to_status=row.existing.status,
                     event=HistoryEvent.IMPORT_UPDATE,
-                    reason=_("Imported in bulk"),
+                    reason=texts.stored(services.IMPORTED),
                 )
                 Authorization.objects.filter(pk=row.existing.pk).update(
                     scope=v["scope"],

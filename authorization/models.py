@@ -245,6 +245,7 @@ class HistoryEvent(models.TextChoices):
 
 class AuthorizationHistory(StatusHistory):
     SUBJECT_FIELD = "authorization"
+    STATUS_CHOICES = AuthorizationStatus
     authorization = models.ForeignKey(Authorization, on_delete=models.CASCADE, related_name="history")
     event = models.CharField(_("event"), max_length=30, choices=HistoryEvent.choices, blank=True)
     change = models.ForeignKey(

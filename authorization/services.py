@@ -8,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.fsm import run_transition
+from customs_portal.models import SYSTEM_ACTOR
 from customs_portal.workdays import WorkdayCalendar
 from registration.models import CreditRating, Enterprise
 
@@ -33,6 +35,15 @@ REVIEW_WORKING_DAYS = 3
 # Automatic renewal runs this many days before valid_to.
 RENEWAL_LEAD_DAYS = 30
 NOTIFICATION_KIND = "authorization"
+
+# timeline notes written by the portal, stored as texts and read in each reader's language
+# (a reviewer's or a party's own words are kept as they typed them)
+IMPORTED = texts.define("authorization.imported", _("Imported in bulk"))
+RENEWED = texts.define("authorization.renewed", _("Automatic renewal"))
+PARTY_RENAMED = texts.define(
+    "authorization.party_renamed",
+    _("Company name changed from “%(old)s” to “%(new)s”; the party details need updating."),
+)
 PRINCIPAL_ROLES = ("owner", "ecommerce")
 AGENT_ROLE = "broker"
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
@@ -130,7 +141,7 @@ def _move(
     *,
     actor=None,
     actor_label: str = "",
-    reason: str = "",
+    reason: str | dict = "",
     event: str | None = None,
     before=None,
     after=None,
@@ -240,7 +251,7 @@ def authorization_create(
         from_status="",
         to_status=S.DRAFT,
         event=HistoryEvent.CREATED,
-        reason=str(_("Imported in bulk")) if imported else "",
+        reason=texts.stored(IMPORTED) if imported else "",
     )
     _attach(authorization, documents, party=as_party, actor=actor)
     # A protected FSM field cannot be refreshed in place: fetch a fresh instance instead.
@@ -802,7 +813,7 @@ def authorizations_mark_party_renamed(*, enterprise: Enterprise, old_name: str, 
                 from_status=S.APPROVED,
                 to_status=S.APPROVED,
                 event=HistoryEvent.PARTY_RENAMED,
-                reason=reason,
+                reason=texts.stored(PARTY_RENAMED, old=old_name, new=enterprise.name),
             )
             for pk in ids
         ]
@@ -901,12 +912,11 @@ def _renew(authorization: Authorization, *, on_date: dt.date) -> Authorization:
             ),
         )
 
-    reason = str(_("Automatic renewal"))
     return _move(
         authorization,
         "renew",
-        actor_label=str(_("system")),
-        reason=reason,
+        actor_label=SYSTEM_ACTOR,
+        reason=texts.stored(RENEWED),
         event=HistoryEvent.RENEW,
         before=before,
         after=after,
@@ -924,6 +934,4 @@ def _expire(authorization: Authorization) -> Authorization:
             ),
         )
 
-    return _move(
-        authorization, "expire", actor_label=str(_("system")), event=HistoryEvent.EXPIRE, after=after
-    )
+    return _move(authorization, "expire", actor_label=SYSTEM_ACTOR, event=HistoryEvent.EXPIRE, after=after)

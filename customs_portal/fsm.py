@@ -22,7 +22,7 @@ def run_transition(
     history_model: type[models.Model],
     actor=None,
     actor_label: str = "",
-    reason: str = "",
+    reason: str | dict = "",  # a stored text (customs_portal.texts) or a person's own words
     field: str = "status",
     before: Callable[[models.Model], None] | None = None,
     after: Callable[[models.Model], None] | None = None,

@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from . import texts
+
 
 class CalendarYear(models.Model):
     """A year whose official schedule has been entered by hand.
@@ -44,6 +46,9 @@ class CalendarDay(models.Model):
         return f"{self.date} {'workday' if self.is_workday else 'holiday'} {self.name}"
 
 
+SYSTEM_ACTOR = "system"
+
+
 class StatusHistory(models.Model):
     """One move of a state machine: who, when, from, to, why.
 
@@ -51,6 +56,7 @@ class StatusHistory(models.Model):
     """
 
     SUBJECT_FIELD = "subject"
+    STATUS_CHOICES = None  # the subject's TextChoices: statuses are shown by their names
 
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -64,14 +70,40 @@ class StatusHistory(models.Model):
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     from_status = models.CharField(_("from"), max_length=40, blank=True)
     to_status = models.CharField(_("to"), max_length=40)
-    reason = models.TextField(_("reason"), blank=True)
+    # a stored text (texts.stored: rendered in the reader's language), a reviewer's own words
+    # as they typed them, or the plain text of a row written before stored texts
+    reason = texts.StoredTextField(_("reason"), blank=True, default=str)
 
     class Meta:
         abstract = True
         ordering = ["at", "id"]
 
+    def reason_text(self) -> str:
+        """The reason in the active language (admin pages list this, not the stored form)."""
+        return texts.render(self.reason)
+
+    reason_text.short_description = _("reason")
+
+    def _status_label(self, value: str) -> str:
+        if not value:
+            return ""
+        try:
+            return str(self.STATUS_CHOICES(value).label) if self.STATUS_CHOICES else value
+        except ValueError:
+            return value
+
+    @property
+    def from_status_label(self) -> str:
+        return self._status_label(self.from_status)
+
+    @property
+    def to_status_label(self) -> str:
+        return self._status_label(self.to_status)
+
     @property
     def actor_display(self) -> str:
+        if self.actor_label == SYSTEM_ACTOR:  # the services' marker for the portal itself
+            return str(_("system"))
         if self.actor_label:
             return self.actor_label
         return str(self.actor) if self.actor_id else str(_("system"))

@@ -20,9 +20,12 @@ shown as it was.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from importlib import import_module
 from typing import Any
 
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
 
@@ -44,16 +47,43 @@ def define(message_id: str, source: Promise | str) -> str:
     return message_id
 
 
+class Stored(dict):
+    """A stored text as read back: a plain dict (stored and compared as such) that prints itself
+    in the active language, so ``{{ entry.reason }}`` and ``str(entry.reason)`` read right."""
+
+    def __str__(self) -> str:
+        return render(self)
+
+
 def stored(message_id: str, **params: Any) -> dict:
     """The value to store for ``message_id`` with ``params`` (JSON-serialisable, or stored texts)."""
     if message_id not in _REGISTRY:
         raise UnknownMessage(message_id)
-    return {"id": message_id, "params": {name: _param(value) for name, value in params.items()}}
+    return Stored(id=message_id, params={name: _param(value) for name, value in params.items()})
 
 
 def choice(choices_class, value: str) -> dict:
     """A ``TextChoices`` value, rendered as its label in the reader's language."""
-    return {"choice": f"{choices_class.__module__}.{choices_class.__qualname__}", "value": str(value)}
+    return Stored(choice=f"{choices_class.__module__}.{choices_class.__qualname__}", value=str(value))
+
+
+def code(choices_class, value: str) -> dict:
+    """A code of a parameter table (``customs_portal.codes``): its name in the reader's language
+    with the code beside it, or the bare code when the table does not list it."""
+    return Stored(
+        choice=f"{choices_class.__module__}.{choices_class.__qualname__}", value=str(value), code=True
+    )
+
+
+def joined(items, sep: str = "; ") -> dict:
+    """Several texts (stored texts, choices or plain data) read as one, joined by ``sep``: no
+    message of its own, so nothing to translate (``"orderNo: …; charge: …"``)."""
+    return Stored(join=[_param(item) for item in items], sep=sep)
+
+
+def field_label(model, name: str) -> dict:
+    """A model field's name (its verbose_name) in the reader's language."""
+    return Stored(verbose=model._meta.label, name=name)
 
 
 def _param(value):
@@ -61,29 +91,80 @@ def _param(value):
         raise TypeError("a lazy translation cannot be stored: define a message id and pass stored(...)")
     if isinstance(value, (list, tuple)):
         return [_param(item) for item in value]
+    if isinstance(value, Decimal):  # amounts keep their digits: "12.50", not 12.5
+        return str(value)
     return value
 
 
+def wrap(value):
+    """A value read from storage: a stored text (dict) becomes ``Stored``; anything else as is."""
+    if _is_text(value) and not isinstance(value, Stored):
+        return Stored(value)
+    return value
+
+
+class StoredTextField(models.JSONField):
+    """A column holding a stored text (or, for rows written before, the plain text as it was);
+    read back as ``Stored``, which prints itself in the active language."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("encoder", DjangoJSONEncoder)
+        kwargs.setdefault("default", str)  # "": no text (a callable, as JSONField asks)
+        kwargs.setdefault("blank", True)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self):
+        name, path, args, kwargs = super().deconstruct()
+        if kwargs.get("encoder") is DjangoJSONEncoder:
+            del kwargs["encoder"]
+        return name, path, args, kwargs
+
+    def from_db_value(self, value, expression, connection):
+        return wrap(super().from_db_value(value, expression, connection))
+
+    def to_python(self, value):
+        return wrap(super().to_python(value))
+
+
+def _is_text(value) -> bool:
+    return isinstance(value, dict) and bool(value.keys() & {"id", "choice", "verbose", "join"})
+
+
 def _render_param(value):
-    if isinstance(value, dict) and ("id" in value or "choice" in value):
+    if isinstance(value, dict) and _is_text(value):
         return _render(value)
     if isinstance(value, list):
         return ", ".join(str(_render_param(item)) for item in value)
     return value
 
 
-def _choice_label(dotted: str, value: str) -> str:
+def _choice_label(dotted: str, value: str, with_code: bool = False) -> str:
     module, _sep, name = dotted.rpartition(".")
     try:
         choices = getattr(import_module(module), name)
-        return str(choices(value).label)
+        label = str(choices(value).label)
     except (ImportError, AttributeError, ValueError):
         return value
+    return f"{label} ({value})" if with_code else label
+
+
+def _field_label(label: str, name: str) -> str:
+    from django.apps import apps
+    from django.core.exceptions import FieldDoesNotExist
+
+    try:
+        return str(apps.get_model(label)._meta.get_field(name).verbose_name)
+    except (LookupError, ValueError, FieldDoesNotExist, AttributeError):
+        return name
 
 
 def _render(value) -> str:
+    if "join" in value:
+        return str(value.get("sep", "; ")).join(str(_render_param(item)) for item in value["join"])
+    if "verbose" in value:
+        return _field_label(value["verbose"], value.get("name", ""))
     if "choice" in value:
-        return _choice_label(value["choice"], value.get("value", ""))
+        return _choice_label(value["choice"], value.get("value", ""), bool(value.get("code")))
     source = _REGISTRY.get(value["id"])
     if source is None:
         return value["id"]  # a message removed from the code: show its id rather than fail
@@ -102,7 +183,7 @@ def render(value, language: str | None = None) -> str:
         return ""
     if isinstance(value, str):
         return value
-    if not isinstance(value, dict):
+    if not _is_text(value):
         return str(value)
     if language:
         with translation.override(language):

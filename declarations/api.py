@@ -21,7 +21,7 @@ Errors outside these (401, 403 for a caller that is not an approved enterprise, 
 from django.core.exceptions import RequestDataTooBig
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -206,12 +206,25 @@ class InventoryPollSerializer(serializers.ModelSerializer):
     agentCode = serializers.CharField(source="agent_code")
     logisticsCode = serializers.CharField(source="logistics_code")
     totalValue = serializers.DecimalField(source="total_value", max_digits=19, decimal_places=5)
-    returnReasons = serializers.JSONField(source="return_reasons")
+    returnReasons = serializers.SerializerMethodField()
     receivedAt = serializers.DateTimeField(source="received_at")
     # null until the list is declared, released, departed
     declaredAt = serializers.DateTimeField(source="declared_at", allow_null=True)
     releasedAt = serializers.DateTimeField(source="released_at", allow_null=True)
     departedAt = serializers.DateTimeField(source="departed_at", allow_null=True)
+
+    @extend_schema_field(
+        {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"field": {"type": "string"}, "reason": {"type": "string"}},
+            },
+        }
+    )
+    def get_returnReasons(self, obj) -> list[dict]:  # noqa: N802 - the API's field name
+        # stored as message ids: rendered in the language of this request
+        return selectors.reasons_rendered(obj.return_reasons)
 
     class Meta:
         model = Inventory

@@ -6,7 +6,9 @@ agree; the lines' total equals the order's goods value and the receipt's charge 
 value plus freight, in the same currency, to the cent; every line's goods are registered,
 approved and carry the same commodity code; a summary-statistics list (flag A) must be
 eligible. A missing document makes the list wait; anything else returns it, with every
-reason, field by field (``{"field": ..., "reason": ...}``).
+reason, field by field (``{"field": ..., "reason": ...}``), each reason a stored text
+(``customs_portal.texts``) that the trader reads in their own language, whoever's request ran
+the comparison.
 """
 
 from __future__ import annotations
@@ -15,11 +17,73 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+from customs_portal import texts
+from customs_portal.codes import Currency
 
 CENT = Decimal("0.01")
 # Summary statistics (domain item 8): a single ticket of at most RMB 5,000.
 STATISTICS_LIMIT_CNY = Decimal("5000")
+
+NO_ORDER = texts.define("comparison.no_order", _("no order %(no)s from platform %(ebp)s has been received"))
+NO_PAYMENT = texts.define("comparison.no_payment", _("no payment receipt for order %(no)s has been received"))
+NO_WAYBILL = texts.define(
+    "comparison.no_waybill", _("no waybill %(no)s from logistics enterprise %(code)s has been received")
+)
+ORDER_IN_LIST = texts.define(
+    "comparison.order_in_list", _("order %(no)s is already declared in list %(other)s")
+)
+ORDER_IN_OTHER = texts.define(
+    "comparison.order_in_other", _("order %(no)s is already declared in another list")
+)
+DOC_ORDER = texts.define("comparison.doc.order", _("order"))
+DOC_PAYMENT = texts.define("comparison.doc.payment", _("payment receipt"))
+DOC_OTHER_EBC = texts.define(
+    "comparison.doc_other_ebc",
+    _("the %(doc)s for order %(no)s does not name this list's e-commerce enterprise %(ours)s"),
+)
+WAYBILL_OTHER_EBC = texts.define(
+    "comparison.waybill_other_ebc",
+    _("the waybill %(no)s does not name this list's e-commerce enterprise %(ours)s"),
+)
+TOTAL_DIFFERS = texts.define(
+    "comparison.total_differs", _("the lines total %(total)s but the order's goods value is %(value)s")
+)
+LINE_CURRENCY = texts.define(
+    "comparison.line_currency", _("currency %(line)s differs from the order's %(order)s")
+)
+PAYMENT_CURRENCY = texts.define(
+    "comparison.payment_currency", _("the payment is in currency %(pay)s, the order in %(order)s")
+)
+CHARGE_SHORT = texts.define(
+    "comparison.charge_short",
+    _("the payment of %(charge)s does not cover goods value plus freight (%(due)s)"),
+)
+GOODS_UNKNOWN = texts.define("comparison.goods_unknown", _("goods %(item)s are not in the goods register"))
+GOODS_UNAPPROVED = texts.define(
+    "comparison.goods_unapproved", _("goods %(item)s are not approved by customs")
+)
+GCODE_DIFFERS = texts.define(
+    "comparison.gcode_differs", _("commodity code %(line)s differs from the registered %(registered)s")
+)
+STATISTICS_PILOT = texts.define(
+    "comparison.statistics_pilot",
+    _("summary statistics (A) need an e-commerce enterprise in a comprehensive pilot zone"),
+)
+STATISTICS_NO_RATE = texts.define(
+    "comparison.statistics_no_rate", _("no exchange rate to RMB for currency %(currency)s this month")
+)
+STATISTICS_LIMIT = texts.define(
+    "comparison.statistics_limit",
+    _("summary statistics (A) allow at most RMB 5,000 a list; this one is RMB %(value)s"),
+)
+FLAG_LICENCE = texts.define("comparison.flag.licence", _("licence management"))
+FLAG_DUTY = texts.define("comparison.flag.duty", _("export duty"))
+FLAG_REBATE = texts.define("comparison.flag.rebate", _("export tax rebate"))
+STATISTICS_FLAGS = texts.define(
+    "comparison.statistics_flags", _("goods under %(flags)s cannot be declared under summary statistics (A)")
+)
 
 
 def cents(value: Decimal) -> Decimal:
@@ -44,8 +108,12 @@ class Outcome:
         return self.failures + self.missing
 
 
-def _reason(name: str, text: str) -> dict:
-    return {"field": name, "reason": str(text)}
+def _reason(name: str, message_id: str, **params) -> dict:
+    return {"field": name, "reason": texts.stored(message_id, **params)}
+
+
+def _currency(value: str) -> dict:
+    return texts.code(Currency, value)
 
 
 def compare(
@@ -64,51 +132,34 @@ def compare(
     out = Outcome()
     fail = out.failures.append
     if order is None:
-        out.missing.append(
-            _reason(
-                "orderNo",
-                _("no order %(no)s from platform %(ebp)s has been received")
-                % {"no": inventory.order_no, "ebp": inventory.ebp_code},
-            )
-        )
+        out.missing.append(_reason("orderNo", NO_ORDER, no=inventory.order_no, ebp=inventory.ebp_code))
     if payment is None:
-        out.missing.append(
-            _reason(
-                "orderNo",
-                _("no payment receipt for order %(no)s has been received") % {"no": inventory.order_no},
-            )
-        )
+        out.missing.append(_reason("orderNo", NO_PAYMENT, no=inventory.order_no))
     if waybill is None:
         out.missing.append(
-            _reason(
-                "logisticsNo",
-                _("no waybill %(no)s from logistics enterprise %(code)s has been received")
-                % {"no": inventory.logistics_no, "code": inventory.logistics_code},
-            )
+            _reason("logisticsNo", NO_WAYBILL, no=inventory.logistics_no, code=inventory.logistics_code)
         )
     if other_active_list:
         # the other list is named only when it is this e-commerce enterprise's own
         mine = other_active_list[1] == inventory.ebc_enterprise_id
         fail(
-            _reason(
-                "orderNo",
-                _("order %(no)s is already declared in list %(other)s")
-                % {"no": inventory.order_no, "other": other_active_list[0]}
-                if mine
-                else _("order %(no)s is already declared in another list") % {"no": inventory.order_no},
-            )
+            _reason("orderNo", ORDER_IN_LIST, no=inventory.order_no, other=other_active_list[0])
+            if mine
+            else _reason("orderNo", ORDER_IN_OTHER, no=inventory.order_no)
         )
 
     # parties agree across the documents. A document naming another e-commerce enterprise is
     # that enterprise's: the list is returned without naming whose it is or what it holds, and
     # its values are not compared (they are not the list's sender's to see).
-    for document, label in ((order, _("order")), (payment, _("payment receipt"))):
+    for document, label in ((order, DOC_ORDER), (payment, DOC_PAYMENT)):
         if document is not None and document.ebc_enterprise_id != inventory.ebc_enterprise_id:
             fail(
                 _reason(
                     "ebcCode",
-                    _("the %(doc)s for order %(no)s does not name this list's e-commerce enterprise %(ours)s")
-                    % {"doc": label, "no": inventory.order_no, "ours": inventory.ebc_code},
+                    DOC_OTHER_EBC,
+                    doc=texts.stored(label),
+                    no=inventory.order_no,
+                    ours=inventory.ebc_code,
                 )
             )
     if order is not None and order.ebc_enterprise_id != inventory.ebc_enterprise_id:
@@ -116,33 +167,22 @@ def compare(
     if payment is not None and payment.ebc_enterprise_id != inventory.ebc_enterprise_id:
         payment = None
     if waybill is not None and waybill.ebc_code and waybill.ebc_code != inventory.ebc_code:
-        fail(
-            _reason(
-                "ebcCode",
-                _("the waybill %(no)s does not name this list's e-commerce enterprise %(ours)s")
-                % {"no": inventory.logistics_no, "ours": inventory.ebc_code},
-            )
-        )
+        fail(_reason("ebcCode", WAYBILL_OTHER_EBC, no=inventory.logistics_no, ours=inventory.ebc_code))
 
     # values: lines total = order goods value; charge >= goods value + freight; one currency
     total = cents(sum((line.total_price for line in lines), Decimal(0)))
     currencies = {line.currency for line in lines}
     if order is not None:
         if total != cents(order.goods_value):
-            fail(
-                _reason(
-                    "totalPrice",
-                    _("the lines total %(total)s but the order's goods value is %(value)s")
-                    % {"total": total, "value": cents(order.goods_value)},
-                )
-            )
+            fail(_reason("totalPrice", TOTAL_DIFFERS, total=total, value=cents(order.goods_value)))
         for line in lines:
             if line.currency != order.currency:
                 fail(
                     _reason(
                         f"lines[{line.gnum}].currency",
-                        _("currency %(line)s differs from the order's %(order)s")
-                        % {"line": line.currency, "order": order.currency},
+                        LINE_CURRENCY,
+                        line=_currency(line.currency),
+                        order=_currency(order.currency),
                     )
                 )
         if payment is not None:
@@ -150,20 +190,15 @@ def compare(
                 fail(
                     _reason(
                         "currency",
-                        _("the payment is in currency %(pay)s, the order in %(order)s")
-                        % {"pay": payment.currency, "order": order.currency},
+                        PAYMENT_CURRENCY,
+                        pay=_currency(payment.currency),
+                        order=_currency(order.currency),
                     )
                 )
             else:
                 due = cents(order.goods_value + order.freight)
                 if cents(payment.charge) < due:
-                    fail(
-                        _reason(
-                            "charge",
-                            _("the payment of %(charge)s does not cover goods value plus freight (%(due)s)")
-                            % {"charge": cents(payment.charge), "due": due},
-                        )
-                    )
+                    fail(_reason("charge", CHARGE_SHORT, charge=cents(payment.charge), due=due))
 
     # goods: registered, approved, same commodity code
     line_goods = []
@@ -174,73 +209,40 @@ def compare(
         line_goods.append(item)
         where = f"lines[{line.gnum}]"
         if item is None:
-            fail(
-                _reason(
-                    f"{where}.itemNo",
-                    _("goods %(item)s are not in the goods register") % {"item": line.item_no},
-                )
-            )
+            fail(_reason(f"{where}.itemNo", GOODS_UNKNOWN, item=line.item_no))
         elif item.status != "approved":
-            fail(
-                _reason(
-                    f"{where}.itemNo",
-                    _("goods %(item)s are not approved by customs") % {"item": line.item_no},
-                )
-            )
+            fail(_reason(f"{where}.itemNo", GOODS_UNAPPROVED, item=line.item_no))
         elif item.gcode != line.gcode:
-            fail(
-                _reason(
-                    f"{where}.gcode",
-                    _("commodity code %(line)s differs from the registered %(registered)s")
-                    % {"line": line.gcode, "registered": item.gcode},
-                )
-            )
+            fail(_reason(f"{where}.gcode", GCODE_DIFFERS, line=line.gcode, registered=item.gcode))
 
     # summary statistics (flag A): pilot zone, at most RMB 5,000, no licence/duty/rebate
     if inventory.statistics_flag == "A":
         if not getattr(ebc, "pilot_zone", False):
-            fail(
-                _reason(
-                    "statisticsFlag",
-                    _("summary statistics (A) need an e-commerce enterprise in a comprehensive pilot zone"),
-                )
-            )
+            fail(_reason("statisticsFlag", STATISTICS_PILOT))
         currency = next(iter(currencies)) if len(currencies) == 1 else None
         in_cny = to_cny(total, currency) if (to_cny and currency) else (total if currency == "142" else None)
         if in_cny is None:
             fail(
                 _reason(
                     "statisticsFlag",
-                    _("no exchange rate to RMB for currency %(currency)s this month")
-                    % {"currency": ", ".join(sorted(currencies))},
+                    STATISTICS_NO_RATE,
+                    currency=[_currency(code) for code in sorted(currencies)],
                 )
             )
         elif in_cny > STATISTICS_LIMIT_CNY:
-            fail(
-                _reason(
-                    "statisticsFlag",
-                    _("summary statistics (A) allow at most RMB 5,000 a list; this one is RMB %(value)s")
-                    % {"value": cents(in_cny)},
-                )
-            )
+            fail(_reason("statisticsFlag", STATISTICS_LIMIT, value=cents(in_cny)))
         for line, item in zip(lines, line_goods, strict=True):
             if item is None:
                 continue
             flags = [
-                label
+                texts.stored(label)
                 for flag, label in (
-                    (item.licence, _("licence management")),
-                    (item.export_duty, _("export duty")),
-                    (item.export_rebate, _("export tax rebate")),
+                    (item.licence, FLAG_LICENCE),
+                    (item.export_duty, FLAG_DUTY),
+                    (item.export_rebate, FLAG_REBATE),
                 )
                 if flag
             ]
             if flags:
-                fail(
-                    _reason(
-                        f"lines[{line.gnum}].itemNo",
-                        _("goods under %(flags)s cannot be declared under summary statistics (A)")
-                        % {"flags": ", ".join(str(f) for f in flags)},
-                    )
-                )
+                fail(_reason(f"lines[{line.gnum}].itemNo", STATISTICS_FLAGS, flags=flags))
     return out

@@ -74,6 +74,7 @@ class Goods(models.Model):
 
 class GoodsHistory(StatusHistory):
     SUBJECT_FIELD = "goods"
+    STATUS_CHOICES = GoodsStatus
     goods = models.ForeignKey(Goods, on_delete=models.CASCADE, related_name="history")
 
     class Meta(StatusHistory.Meta):
@@ -443,6 +444,7 @@ class InventoryLine(models.Model):
 
 class InventoryHistory(StatusHistory):
     SUBJECT_FIELD = "inventory"
+    STATUS_CHOICES = InventoryStatus
     inventory = models.ForeignKey(Inventory, on_delete=models.CASCADE, related_name="history")
 
     class Meta(StatusHistory.Meta):

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from customs_portal import texts
+
 from .models import IntakeRejection, Inventory, InventoryStatus
 
 # The parties whose lists a trader sees in the browser, and a platform when it polls.
@@ -293,14 +295,19 @@ def intake_rejection_page(
     return page
 
 
-def reasons_by_field(reasons) -> list[tuple[str, str]]:
-    """A list's return reasons as (field, reason) pairs, whatever shape they were stored in."""
+def reasons_by_field(reasons, language: str | None = None) -> list[tuple[str, str]]:
+    """A list's return reasons as (field, reason) pairs in the reader's language (stored texts
+    rendered; the plain text of lists returned before stored texts as it was)."""
     pairs = []
     for reason in reasons or []:
-        if isinstance(reason, dict):
-            pairs.append(
-                (str(reason.get("field", "")), str(reason.get("reason") or reason.get("message") or ""))
-            )
+        if isinstance(reason, dict) and ("field" in reason or "reason" in reason or "message" in reason):
+            text = reason.get("reason") or reason.get("message") or ""
+            pairs.append((str(reason.get("field", "")), texts.render(text, language)))
         else:
-            pairs.append(("", str(reason)))
+            pairs.append(("", texts.render(reason, language)))
     return pairs
+
+
+def reasons_rendered(reasons, language: str | None = None) -> list[dict]:
+    """A list's return reasons as ``[{"field", "reason"}]`` with each reason rendered (the API)."""
+    return [{"field": field, "reason": text} for field, text in reasons_by_field(reasons, language)]

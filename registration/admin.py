@@ -123,7 +123,7 @@ class EnterpriseHistoryInline(admin.TabularInline):
     model = EnterpriseHistory
     extra = 0
     can_delete = False
-    fields = ["at", "actor_display", "from_status", "to_status", "reason"]
+    fields = ["at", "actor_display", "from_status", "to_status", "reason_text"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -27,12 +27,12 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.sms import send_sms
 
@@ -52,6 +52,8 @@ from .services import (
     CODE_LOCK_SECONDS,
     CODE_MAX_FAILURES,
     CODE_VALIDITY_SECONDS,
+    FIELD_CHANGE,
+    PROFILE_CHANGED,
     SEND_LIMIT_PER_ADDRESS,
     SEND_LIMIT_PER_DESTINATION,
     _lock_open_at,
@@ -68,6 +70,13 @@ CONTACT_DEVICE = {"user": "contact-user", "enterprise": "contact-enterprise"}
 TOTP_DEVICE = "authenticator"
 RECOVERY_CODES_DEVICE = "recovery-codes"
 RECOVERY_CODE_COUNT = 10
+# history notes (stored texts, read in each reader's language)
+SECOND_FACTOR_REQUIRED = texts.define(
+    "enterprise.second_factor_required", _("A second factor is now required for every user")
+)
+SECOND_FACTOR_NOT_REQUIRED = texts.define(
+    "enterprise.second_factor_not_required", _("A second factor is no longer required")
+)
 PENDING_LOGIN_SECONDS = 300  # the second step of a sign-in must follow within 5 minutes
 PENDING_LOGIN_MAX_FAILURES = 5  # then the password is asked again
 
@@ -534,13 +543,15 @@ def _apply_contact(*, user: User, target: str, kind: str, new: str) -> str:
     old = getattr(enterprise, attr)
     setattr(enterprise, attr, new)
     enterprise.save(update_fields=[attr])
-    label = str(Enterprise._meta.get_field(attr).verbose_name)
     EnterpriseHistory.objects.create(
         enterprise=enterprise,
         actor=user,
         from_status=enterprise.status,
         to_status=enterprise.status,
-        reason=gettext("Profile changed: %(changes)s") % {"changes": f"{label}: {old} → {new}"},
+        reason=texts.stored(
+            PROFILE_CHANGED,
+            changes=[texts.stored(FIELD_CHANGE, field=texts.field_label(Enterprise, attr), old=old, new=new)],
+        ),
     )
     return old
 
@@ -741,9 +752,7 @@ def enterprise_two_factor_set(*, enterprise: Enterprise, actor: User, required: 
             actor=actor,
             from_status=enterprise.status,
             to_status=enterprise.status,
-            reason=gettext("A second factor is now required for every user")
-            if required
-            else gettext("A second factor is no longer required"),
+            reason=texts.stored(SECOND_FACTOR_REQUIRED if required else SECOND_FACTOR_NOT_REQUIRED),
         )
         if required:
             without = User.objects.filter(enterprise=enterprise).exclude(

@@ -138,6 +138,7 @@ class Enterprise(models.Model):
 
 class EnterpriseHistory(StatusHistory):
     SUBJECT_FIELD = "enterprise"
+    STATUS_CHOICES = EnterpriseStatus
     enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="history")
 
     class Meta(StatusHistory.Meta):
@@ -241,6 +242,7 @@ class NameChange(models.Model):
 
 class NameChangeHistory(StatusHistory):
     SUBJECT_FIELD = "name_change"
+    STATUS_CHOICES = NameChangeStatus
     name_change = models.ForeignKey(NameChange, on_delete=models.CASCADE, related_name="history")
 
     class Meta(StatusHistory.Meta):

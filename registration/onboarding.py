@@ -16,9 +16,14 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import ValidationError as StdnumError
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError
 
 from .models import ROLE_FIELDS, CreditRating, Enterprise, EnterpriseHistory, EnterpriseStatus, Role
+
+# history notes (stored texts, read in each reader's language)
+IMPORTED = texts.define("enterprise.imported", _("Imported from the customs register"))
+IMPORT_UPDATED = texts.define("enterprise.import_updated", _("Updated from the customs register: %(fields)s"))
 
 COLUMNS = [
     "name",
@@ -242,7 +247,9 @@ def enterprise_import(
                     actor_label=label,
                     from_status=current.status,
                     to_status=current.status,
-                    reason="import: " + ", ".join(changed),
+                    reason=texts.stored(
+                        IMPORT_UPDATED, fields=[texts.field_label(Enterprise, name) for name in changed]
+                    ),
                 )
         if dry_run:
             transaction.set_rollback(True)
@@ -264,6 +271,6 @@ def _create(data: dict, *, actor, label: str) -> Enterprise:
         actor_label=label,
         from_status="",
         to_status=EnterpriseStatus.APPROVED,
-        reason="import",
+        reason=texts.stored(IMPORTED),
     )
     return enterprise

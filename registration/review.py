@@ -20,6 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError
 from customs_portal.fsm import run_transition
 from customs_portal.permissions import STAFF_ROLES, user_has_staff_role
@@ -109,6 +110,12 @@ def _reason_required(reason: str) -> str:
             "reason_required", gettext_lazy("Give a reason: the enterprise will read it."), field="reason"
         )
     return reason
+
+
+# history note of an approved name change (a stored text, read in each reader's language)
+NAME_CHANGED = texts.define(
+    "registration.history.name_changed", gettext_lazy("Company name changed: %(old)s → %(new)s")
+)
 
 
 def _tell_enterprise(enterprise: Enterprise, *, subject: str, body: str, link: str = "") -> None:
@@ -257,7 +264,7 @@ def name_change_approve(*, name_change: NameChange, reviewer) -> NameChange:
             actor=reviewer,
             from_status=enterprise.status,
             to_status=enterprise.status,
-            reason=_("Company name changed: %(old)s → %(new)s") % {"old": old_name, "new": locked.new_name},
+            reason=texts.stored(NAME_CHANGED, old=old_name, new=locked.new_name),
         )
         renamed.update(enterprise=enterprise, old_name=old_name)
 

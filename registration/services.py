@@ -25,6 +25,7 @@ from django_otp.plugins.otp_email.models import EmailDevice
 from stdnum.cn import uscc as uscc_std
 from stdnum.exceptions import ValidationError as StdnumError
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.fsm import run_transition
 from customs_portal.sms import send_sms
@@ -138,7 +139,29 @@ def _apply_roles(enterprise: Enterprise, roles) -> None:
         setattr(enterprise, field, role in roles)
 
 
-def _log(enterprise: Enterprise, *, actor, reason: str) -> None:
+# history notes, stored as texts and read in each reader's language (customs_portal.texts)
+VERIFIED_BY = texts.define("enterprise.verified_by", _("Verified by %(channel)s"))
+BY_EMAIL = texts.define("enterprise.channel.email", _("e-mail"))
+BY_SMS = texts.define("enterprise.channel.sms", _("SMS"))
+RESUBMITTED_UNCHANGED = texts.define("enterprise.resubmitted_unchanged", _("Submitted again without changes"))
+FIELD_CHANGE = texts.define("enterprise.field_change", _("%(field)s: %(old)s → %(new)s"))
+ROLES = texts.define("enterprise.roles", _("roles"))
+NEW_SCAN = texts.define("enterprise.new_scan", _("new scan"))
+PROFILE_CHANGED = texts.define("enterprise.profile_changed", _("Profile changed: %(changes)s"))
+CORRECTIONS_SUBMITTED = texts.define(
+    "enterprise.corrections_submitted", _("Corrections submitted: %(changes)s")
+)
+NAME_CHANGE_REQUESTED = texts.define(
+    "enterprise.name_change_requested", _("Company name change requested: %(old)s → %(new)s")
+)
+OPERATOR_INVITED = texts.define("enterprise.operator_invited", _("Operator invited: %(email)s"))
+OPERATOR_JOINED = texts.define("enterprise.operator_joined", _("Operator joined: %(username)s"))
+OPERATOR_DEACTIVATED = texts.define(
+    "enterprise.operator_deactivated", _("Operator deactivated: %(username)s")
+)
+
+
+def _log(enterprise: Enterprise, *, actor, reason) -> None:
     """An audit row for a change that does not move the status."""
     EnterpriseHistory.objects.create(
         enterprise=enterprise,
@@ -430,8 +453,10 @@ def _activate(*, user: User, enterprise: Enterprise, matched, now) -> Enterprise
         transition="activate",
         history_model=EnterpriseHistory,
         actor=user,
-        reason=gettext("Verified by %(channel)s")
-        % {"channel": gettext("e-mail") if isinstance(matched, EmailDevice) else gettext("SMS")},
+        reason=texts.stored(
+            VERIFIED_BY,
+            channel=texts.stored(BY_EMAIL if isinstance(matched, EmailDevice) else BY_SMS),
+        ),
         before=before,
     )
     if not user.is_active:
@@ -465,12 +490,12 @@ def enterprise_resubmit(
     new_roles = sorted(set(roles or []))
     if new_roles != sorted(current.roles):
         changes["roles"] = (
-            current.get_roles_display(),
-            ", ".join(str(Role(r).label) for r in new_roles if r in ROLE_FIELDS),
+            [texts.choice(Role, r) for r in current.roles],
+            [texts.choice(Role, r) for r in new_roles if r in ROLE_FIELDS],
         )
     for field, upload in (("licence_file", licence_file), ("tax_certificate_file", tax_certificate_file)):
         if upload:
-            changes[field] = ("", gettext("new scan"))
+            changes[field] = ("", texts.stored(NEW_SCAN))
 
     def before(locked: Enterprise) -> None:
         for field in CORRECTION_FIELDS:
@@ -488,19 +513,26 @@ def enterprise_resubmit(
             transition="resubmit",
             history_model=EnterpriseHistory,
             actor=actor,
-            reason=_describe(changes) or gettext("Submitted again without changes"),
+            reason=texts.stored(CORRECTIONS_SUBMITTED, changes=_describe(changes))
+            if changes
+            else texts.stored(RESUBMITTED_UNCHANGED),
             before=before,
         )
     except IntegrityError:
         raise _uscc_taken_error() from None
 
 
-def _describe(changes: dict) -> str:
-    labels = {
-        f.name: str(f.verbose_name) for f in Enterprise._meta.get_fields() if hasattr(f, "verbose_name")
-    }
-    labels["roles"] = gettext("roles")
-    return "; ".join(f"{labels.get(field, field)}: {old} → {new}" for field, (old, new) in changes.items())
+def _describe(changes: dict) -> list[dict]:
+    """The changes as stored texts: each field's name and values, read in the reader's language."""
+    return [
+        texts.stored(
+            FIELD_CHANGE,
+            field=texts.stored(ROLES) if field == "roles" else texts.field_label(Enterprise, field),
+            old=old,
+            new=new,
+        )
+        for field, (old, new) in changes.items()
+    ]
 
 
 # --- profile ------------------------------------------------------------------------------
@@ -526,7 +558,7 @@ def enterprise_profile_update(*, enterprise: Enterprise, actor: User, data: dict
             _log(
                 locked,
                 actor=actor,
-                reason=gettext("Profile changed: %(changes)s") % {"changes": _describe(changes)},
+                reason=texts.stored(PROFILE_CHANGED, changes=_describe(changes)),
             )
     return locked
 
@@ -575,8 +607,7 @@ def enterprise_name_change_request(
             _log(
                 locked,
                 actor=actor,
-                reason=gettext("Company name change requested: %(old)s → %(new)s")
-                % {"old": locked.name, "new": new_name},
+                reason=texts.stored(NAME_CHANGE_REQUESTED, old=locked.name, new=new_name),
             )
     except Exception as exc:
         if change.licence_file:  # nothing half-saved: no orphan scan
@@ -616,7 +647,7 @@ def invitation_create(*, enterprise: Enterprise, actor: User, email: str, accept
             invited_by=actor,
             expires_at=timezone.now() + INVITATION_VALIDITY,
         )
-        _log(enterprise, actor=actor, reason=gettext("Operator invited: %(email)s") % {"email": email})
+        _log(enterprise, actor=actor, reason=texts.stored(OPERATOR_INVITED, email=email))
         link = accept_url_for(token)
         subject = gettext("You are invited to the enterprise customs portal")
         body = gettext(
@@ -674,7 +705,7 @@ def invitation_accept(*, token: str, username: str, password: str, name: str = "
         _log(
             invitation.enterprise,
             actor=user,
-            reason=gettext("Operator joined: %(username)s") % {"username": user.username},
+            reason=texts.stored(OPERATOR_JOINED, username=user.username),
         )
     return user
 
@@ -691,7 +722,7 @@ def operator_deactivate(*, enterprise: Enterprise, actor: User, user: User) -> U
         _log(
             enterprise,
             actor=actor,
-            reason=gettext("Operator deactivated: %(username)s") % {"username": user.username},
+            reason=texts.stored(OPERATOR_DEACTIVATED, username=user.username),
         )
     return user
 

@@ -36,7 +36,7 @@ class GoodsHistoryInline(admin.TabularInline):
     model = GoodsHistory
     extra = 0
     can_delete = False
-    fields = ["at", "actor_display", "from_status", "to_status", "reason"]
+    fields = ["at", "actor_display", "from_status", "to_status", "reason_text"]
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None):

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from customs_portal.admin_queues import LargeQueueAdminMixin, QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
@@ -355,7 +356,9 @@ class ListAdminBase(LargeQueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
             return "—"
         return format_html(
             "<ul>{}</ul>",
-            format_html_join("", "<li>{}</li>", ((r.get("message", ""),) for r in decision.reasons)),
+            format_html_join(
+                "", "<li>{}</li>", ((texts.render(r.get("message", "")),) for r in decision.reasons)
+            ),
         )
 
     @admin.display(description=_("channel decisions (customs only)"))
@@ -378,7 +381,13 @@ class ListAdminBase(LargeQueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     @admin.display(description=_("timeline"))
     def timeline(self, obj):
         rows = [
-            (_when(h.at), h.actor_display, _status_label(h.from_status), _status_label(h.to_status), h.reason)
+            (
+                _when(h.at),
+                h.actor_display,
+                _status_label(h.from_status),
+                _status_label(h.to_status),
+                texts.render(h.reason),
+            )
             for h in InventoryHistory.objects.filter(inventory_id=obj.pk).select_related("actor")
         ]
         return format_html(

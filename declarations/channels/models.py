@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from declarations.models import Inventory, InventoryStatus
 from registration.models import Enterprise
 
@@ -231,7 +232,7 @@ class ChannelDecision(models.Model):
 
     @property
     def reasons_text(self) -> str:
-        return "; ".join(r.get("message", "") for r in self.reasons) or "—"
+        return "; ".join(texts.render(r.get("message", "")) for r in self.reasons) or "—"
 
 
 class RedListManager(models.Manager):

@@ -30,7 +30,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customs_portal import texts
 from customs_portal.bulk import rows_insert
+from customs_portal.codes import Currency
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.fsm import run_transition
 from customs_portal.permissions import user_has_staff_role
@@ -48,6 +50,25 @@ from .models import (
 
 GREEN, RED = "green", "red"
 SYSTEM = "system"
+
+# stored texts (customs_portal.texts): the history notes traders read and the channel reasons
+# officers read, each in the reader's language; a rule's reason and an officer's typed reason
+# are kept as the person wrote them
+ROUTED_GREEN = texts.define("channel.routed_green", gettext_lazy("Released in the green channel."))
+ROUTED_RED = texts.define("channel.routed_red", gettext_lazy("Selected for on-site review (red channel)."))
+RELEASED_AFTER_REVIEW = texts.define(
+    "channel.released_after_review", gettext_lazy("Released after on-site review.")
+)
+PULLED_BACK = texts.define("channel.pulled_back", gettext_lazy("Pulled back by an officer."))
+LICENCE_GOODS = texts.define(
+    "channel.licence_goods", gettext_lazy("Goods under licence management: %(items)s.")
+)
+LICENCE_DECLARED = texts.define("channel.licence_declared", gettext_lazy("The list declares licence %(no)s."))
+INSPECTION_DRAWN = texts.define("channel.inspection_drawn", gettext_lazy("Drawn for random inspection."))
+NO_RATE = texts.define(
+    "channel.no_rate",
+    gettext_lazy("No exchange rate for currency %(currency)s in %(month)s: customs must enter it first."),
+)
 _CENT = Decimal("0.00001")  # money is kept to 5 decimals, like the lists' amounts
 
 
@@ -159,7 +180,8 @@ class _Facts:
     licence_items: list[str] = field(default_factory=list)
 
 
-def _reason(code: str, message: str, rule: RiskRule | None = None) -> dict:
+def _reason(code: str, message, rule: RiskRule | None = None) -> dict:
+    """One reason: ``message`` a stored text, or what a person wrote (a rule's reason)."""
     entry = {"code": code, "message": message}
     if rule is not None:
         entry["rule"] = rule.pk
@@ -249,7 +271,7 @@ def _assess(
                     value_error = exc
             if value_error is not None:
                 # a list whose value cannot be judged is not waved through: an officer looks
-                reasons.append(_reason(value_error.code, str(value_error), rule))
+                reasons.append(_reason(value_error.code, _value_error_text(value_error), rule))
                 continue
             if value <= rule.value_above:
                 continue
@@ -259,19 +281,26 @@ def _assess(
         reasons.append(
             _reason(
                 "licence",
-                _("Goods under licence management: %(items)s.")
-                % {"items": ", ".join(sorted(set(facts.licence_items)))},
+                texts.stored(LICENCE_GOODS, items=", ".join(sorted(set(facts.licence_items)))),
             )
         )
     elif inventory.license_no:
-        reasons.append(
-            _reason("licence", _("The list declares licence %(no)s.") % {"no": inventory.license_no})
-        )
+        reasons.append(_reason("licence", texts.stored(LICENCE_DECLARED, no=inventory.license_no)))
     draw = inspection_draw(invt_no=inventory.invt_no or inventory.cop_no)
     drawn = draw < rate
     if drawn:
-        reasons.append(_reason("inspection", _("Drawn for random inspection.")))
+        reasons.append(_reason("inspection", texts.stored(INSPECTION_DRAWN)))
     return {"channel": RED if reasons else GREEN, "reasons": reasons, "draw": draw, "drawn": drawn}
+
+
+def _value_error_text(error: ApplicationError):
+    if error.code == "no_exchange_rate" and "currency" in error.extra:
+        return texts.stored(
+            NO_RATE,
+            currency=texts.code(Currency, error.extra["currency"]),
+            month=error.extra.get("month", ""),
+        )
+    return str(error)
 
 
 # what the rules read of a list (the rows are locked and read once per batch, as plain tuples)
@@ -319,10 +348,7 @@ def inventories_route(*, inventories) -> dict[int, str]:
         return {}
     moves = _routing_moves()
     now = timezone.now()
-    reason = {
-        GREEN: _("Released in the green channel."),
-        RED: _("Selected for on-site review (red channel)."),
-    }
+    reason = {GREEN: texts.stored(ROUTED_GREEN), RED: texts.stored(ROUTED_RED)}
     with transaction.atomic():
         locked = list(
             Inventory.objects.select_for_update()
@@ -435,7 +461,7 @@ def red_list_release(*, inventory, actor, reason: str = ""):
         transition="release",
         history_model=InventoryHistory,
         actor=actor,
-        reason=reason.strip() or _("Released after on-site review."),
+        reason=reason.strip() or texts.stored(RELEASED_AFTER_REVIEW),
         before=_only_under_review,
         after=stamp,
     )
@@ -499,7 +525,7 @@ def released_list_pull_back(*, inventory, actor, reason: str = ""):
             kind=DecisionKind.PULLED_BACK,
             channel=RED,
             decided_by=actor,
-            reasons=[_reason("pulled_back", reason.strip() or _("Pulled back by an officer."))],
+            reasons=[_reason("pulled_back", reason.strip() or texts.stored(PULLED_BACK))],
         )
         receipts_record_list_moves(inventories=[row])
 
@@ -508,7 +534,7 @@ def released_list_pull_back(*, inventory, actor, reason: str = ""):
         transition="send_to_review",
         history_model=InventoryHistory,
         actor=actor,
-        reason=_("Selected for on-site review (red channel)."),
+        reason=texts.stored(ROUTED_RED),
         before=check,
         after=record,
     )

@@ -44,6 +44,7 @@ from django.utils.translation import gettext_lazy
 
 from customs_portal.bulk import rows_insert
 from customs_portal.errors import ApplicationError
+from declarations.selectors import reasons_by_field
 from declarations.serializers import schema_fields
 
 from .ceb_returns import NOT_XML, RETURN_MESSAGES, return_time
@@ -178,9 +179,9 @@ def _list_info(inventory, status: str) -> str:
     if status in ("returned", "rejected"):
         reasons = inventory.return_reasons or []
         text = "; ".join(
-            f"{r.get('field')}: {r.get('reason')}" if r.get("field") else str(r.get("reason", ""))
-            for r in reasons
-            if isinstance(r, dict)
+            # returnInfo is plain text (CEB spec): the reasons rendered in the active language
+            f"{field}: {reason}" if field else reason
+            for field, reason in reasons_by_field(reasons)
         )
         return text or _("Returned by customs.")
     return {

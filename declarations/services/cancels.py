@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError
 from customs_portal.fsm import run_transition
 from declarations.exchange.services import receipt_record_cancel_decision
@@ -32,6 +33,11 @@ from .common import (
     rejected,
 )
 from .receipts import Receipt
+
+# the trader's own words (the CEB605 reason) are a parameter, kept as they were sent
+CANCEL_APPROVED = texts.define(
+    "inventory.cancel_approved", gettext_lazy("cancellation approved (CEB605): %(reason)s")
+)
 
 KEY = "copNo"
 CANCELLABLE = (
@@ -180,7 +186,7 @@ def inventory_cancel_decide(
                 transition="cancel",
                 history_model=InventoryHistory,
                 actor=actor,
-                reason=_("cancellation approved (CEB605): %(reason)s") % {"reason": locked.reason},
+                reason=texts.stored(CANCEL_APPROVED, reason=locked.reason),
             )
             locked.status = CancelStatus.APPROVED
         else:

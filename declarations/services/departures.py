@@ -13,7 +13,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from customs_portal import texts
 from customs_portal.bulk import rows_insert, rows_update
 from declarations.exchange.services import receipts_record_list_moves
 
@@ -36,6 +38,7 @@ from .inventories import _history
 from .receipts import Receipt
 
 KEY = "copNo"
+DEPARTED = texts.define("inventory.departed", gettext_lazy("departure %(cop)s, left %(time)s"))
 
 
 def departure_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
@@ -150,11 +153,11 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                         inventory,
                         InventoryStatus.RELEASED,
                         InventoryStatus.DEPARTED,
-                        _("departure %(cop)s, left %(time)s")
-                        % {
-                            "cop": entry[KEY],
-                            "time": timezone.localtime(leave_time).strftime("%Y-%m-%d %H:%M"),
-                        },
+                        texts.stored(
+                            DEPARTED,
+                            cop=entry[KEY],
+                            time=timezone.localtime(leave_time).strftime("%Y-%m-%d %H:%M"),
+                        ),
                     )
                 )
             departure = Departure(

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.fsm import run_transition
 
@@ -32,6 +33,9 @@ EDITABLE_FIELDS = (
     "export_rebate",
 )
 LIMITS = {"item_no": 30, "name": 250, "description": 2000}
+
+REGISTERED = texts.define("goods.registered", _("Registered"))
+CORRECTED = texts.define("goods.corrected", _("Corrected by the enterprise"))
 
 
 def goods_field_errors(data: dict) -> dict[str, str]:
@@ -91,7 +95,7 @@ def goods_create(*, enterprise, actor=None, data: dict) -> Goods:
         actor=actor if getattr(actor, "pk", None) else None,
         from_status="",
         to_status=GoodsStatus.PENDING,
-        reason=str(_("Registered")),
+        reason=texts.stored(REGISTERED),
     )
     return goods
 
@@ -129,7 +133,7 @@ def goods_update(*, goods: Goods, actor=None, data: dict) -> Goods:
                 transition="resubmit",
                 history_model=GoodsHistory,
                 actor=actor,
-                reason=str(_("Corrected by the enterprise")),
+                reason=texts.stored(CORRECTED),
             )
     return Goods.objects.get(pk=goods.pk)
 

@@ -22,7 +22,9 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from customs_portal import texts
 from customs_portal.bulk import rows_insert, rows_update
 from declarations.exchange.services import receipts_record_list_moves
 from registration.models import Enterprise
@@ -130,6 +132,18 @@ def _number(rows: list[Inventory]) -> None:
             strict=True,
         ):
             row.invt_no = number
+
+
+# history notes, stored as texts and read in each reader's language
+RECEIVED = texts.define("inventory.received", gettext_lazy("received (appStatus 1)"))
+DECLARED = texts.define("inventory.declared", gettext_lazy("declared (appStatus 2)"))
+
+
+def returned_note(reasons: list[dict]) -> dict:
+    """The history note of a returned list: every reason, field by field ("field: reason; …")."""
+    return texts.joined(
+        [texts.joined([r["field"], r["reason"]], ": ") if r.get("field") else r["reason"] for r in reasons]
+    )
 
 
 def _history(inventory, source, target, reason, actor=None, actor_label=SYSTEM) -> InventoryHistory:
@@ -394,12 +408,12 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                 line_rows.append(line)
         rows_insert(line_rows)
         history = [
-            _history(inv, "", InventoryStatus.STORED, _("received (appStatus 1)"))
+            _history(inv, "", InventoryStatus.STORED, texts.stored(RECEIVED))
             for inv in created
             if inv.status == InventoryStatus.STORED
         ]
         history += [
-            _history(inv, InventoryStatus.STORED, InventoryStatus.DECLARED, _("declared (appStatus 2)"))
+            _history(inv, InventoryStatus.STORED, InventoryStatus.DECLARED, texts.stored(DECLARED))
             for inv in to_declare
         ]
         rows_insert(history)
@@ -573,7 +587,7 @@ def compare_and_route(inventories: list[Inventory], *, locked: bool) -> dict[str
                     inventory,
                     InventoryStatus.DECLARED,
                     InventoryStatus.RETURNED,
-                    "; ".join(f"{r['field']}: {r['reason']}" for r in returned_reasons[inventory.pk])[:2000],
+                    returned_note(returned_reasons[inventory.pk]),
                 )
             )
         rows_update(returned, ["status", "return_reasons", "updated_at"])

@@ -91,7 +91,7 @@ class LineInline(admin.TabularInline):
 
 class HistoryInline(admin.TabularInline):
     model = SummaryFormHistory
-    fields = ["at", "from_status", "to_status", "actor_display", "reason"]
+    fields = ["at", "from_status", "to_status", "actor_display", "reason_text"]
     readonly_fields = fields
     extra = 0
     can_delete = False

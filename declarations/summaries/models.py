@@ -229,6 +229,7 @@ class SummaryStatistic(models.Model):
 
 class SummaryFormHistory(StatusHistory):
     SUBJECT_FIELD = "form"
+    STATUS_CHOICES = SummaryStatus
     form = models.ForeignKey(SummaryForm, on_delete=models.CASCADE, related_name="history")
 
     class Meta(StatusHistory.Meta):

@@ -93,6 +93,7 @@ class AnnualReport(models.Model):
 
 class AnnualReportHistory(StatusHistory):
     SUBJECT_FIELD = "report"
+    STATUS_CHOICES = AnnualReportStatus
     report = models.ForeignKey(AnnualReport, on_delete=models.CASCADE, related_name="history")
 
     class Meta(StatusHistory.Meta):
@@ -226,6 +227,7 @@ class Question(models.Model):
 
 class QuestionHistory(StatusHistory):
     SUBJECT_FIELD = "question"
+    STATUS_CHOICES = QuestionStatus
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="history")
 
     class Meta(StatusHistory.Meta):

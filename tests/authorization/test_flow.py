@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from authorization import services
 from authorization.models import Authorization, AuthorizationHistory, AuthorizationPreference
+from customs_portal import texts
 from customs_portal.errors import ApplicationError
 from reminders.models import Notification
 
@@ -354,7 +355,8 @@ def test_party_renamed_marks_approved_authorizations(owner, broker, authorizatio
     assert approved.party_details_outdated is True
     assert pending.party_details_outdated is False
     entry = approved.history.get(event="party_renamed")
-    assert old in entry.reason and "Renamed Goods Co" in entry.reason
+    note = texts.render(entry.reason, "en")
+    assert old in note and "Renamed Goods Co" in note
 
 
 def test_an_authorization_whose_period_is_over_is_neither_confirmed_nor_approved(

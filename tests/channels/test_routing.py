@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from customs_portal import texts
 from declarations.channels import services
 from declarations.channels.models import ChannelDecision, ExchangeRate, InspectionSetting, RiskRule
 from declarations.models import Goods, Inventory
@@ -111,7 +112,9 @@ def test_licensed_goods_never_slip_into_green_even_when_no_rule_flags_them(make_
     free = make_declared(lines=[{"item_no": "FREE-1"}])
     assert services.inventories_route(inventories=[licensed, free]) == {licensed.pk: "red", free.pk: "green"}
     reasons = ChannelDecision.objects.get(inventory=licensed).reasons
-    assert [r["code"] for r in reasons] == ["licence"] and "LIC-1" in reasons[0]["message"]
+    assert [r["code"] for r in reasons] == ["licence"] and "LIC-1" in texts.render(
+        reasons[0]["message"], "en"
+    )
 
 
 def test_the_same_item_number_of_another_enterprise_does_not_count(

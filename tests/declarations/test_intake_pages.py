@@ -4,9 +4,9 @@ from datetime import timedelta
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from declarations.models import Inventory
+from declarations.models import Inventory, InventoryStatus
 
 from . import in_english
 from .inventory_rows import make_inventory
@@ -79,7 +79,10 @@ def test_the_detail_page_shows_lines_timeline_and_reasons_field_by_field(trader_
     assert response.status_code == 200
     assert page.count('data-testid="inventory-line"') == 2
     assert "goodsValue" in page and "lines total 200.00 but the order says 150.00" in page
-    assert "stored → returned" in page
+    # the timeline names the statuses in the page's language (Chinese by default)
+    with translation.override("zh-hans"):
+        moved = f"{InventoryStatus.STORED.label} → {InventoryStatus.RETURNED.label}"
+    assert moved in page and "stored → returned" not in page
 
 
 def test_another_enterprises_list_is_not_found(trader_client, other_enterprise):

@@ -7,6 +7,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
+from customs_portal import texts
 from declarations.intake import intake_entries
 from declarations.models import (
     IntakeRejection,
@@ -103,7 +104,8 @@ def returned_reasons(cast, p, kinds=("order", "payment", "waybill", "inventory")
     send_parcel(cast, p, kinds=kinds)
     inv = inventory_of(p)
     assert inv.status == "returned", inv.status
-    return {r["field"]: r["reason"] for r in inv.return_reasons}
+    # stored as message ids: read here in English
+    return {r["field"]: texts.render(r["reason"], "en") for r in inv.return_reasons}
 
 
 def test_lines_total_must_equal_the_orders_goods_value(cast):
@@ -251,7 +253,9 @@ def test_a_second_list_for_an_already_released_order_is_returned(cast):
     )  # fmt: skip
     send(cast, "inventory", second)
     inv = Inventory.objects.get(cop_no=second["copNo"])
-    assert inv.status == "returned" and "already declared" in inv.return_reasons[0]["reason"]
+    assert inv.status == "returned" and "already declared" in texts.render(
+        inv.return_reasons[0]["reason"], "en"
+    )
 
 
 def test_a_corrected_list_is_released_after_a_returned_one(cast):

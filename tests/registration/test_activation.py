@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_email.models import EmailDevice
 
+from customs_portal import texts
 from registration import services
 from registration.models import Enterprise, EnterpriseStatus, SmsDevice, VerificationThrottle
 from tests.registration.test_signup import EXE, pdf, signup_kwargs
@@ -309,7 +310,7 @@ def test_resubmitting_applies_the_corrections_and_goes_back_to_review(correction
     assert done.licence_file.name.endswith(".pdf")
     last = done.history.order_by("-id").first()
     assert (last.from_status, last.to_status) == ("corrections_requested", "pending_review")
-    assert "新地址" in last.reason
+    assert "新地址" in texts.render(last.reason, "en")
 
 
 def test_resubmitting_refuses_a_uscc_of_another_enterprise(corrections_requested, other_enterprise):

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_email.models import EmailDevice
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from customs_portal import texts
 from registration import credentials
 from registration.models import Enterprise, EnterpriseHistory, SmsDevice, User, UserSession
 
@@ -300,7 +301,8 @@ def test_the_enterprise_contact_changes_only_with_the_code_sent_to_it(
     enterprise = Enterprise.objects.get(pk=enterprise.pk)
     assert enterprise.contact_phone == "13700002222"
     assert sms_outbox[-1]["phone"] == old_phone
-    assert EnterpriseHistory.objects.filter(enterprise=enterprise, reason__contains="13700002222").exists()
+    notes = [texts.render(h.reason, "en") for h in EnterpriseHistory.objects.filter(enterprise=enterprise)]
+    assert any("13700002222" in note for note in notes)
 
 
 def test_an_operator_cannot_confirm_an_enterprise_contact(client, trader_factory, enterprise):

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.urls import reverse
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError
 from declarations.intake import intake_entries
 from registration import review, services
@@ -229,7 +230,8 @@ def test_approval_switches_the_name_and_keeps_the_old_licence_readable_by_staff(
         old_licence,
     )
     entry = enterprise.history.order_by("-id").first()
-    assert old_name in entry.reason and NEW_NAME in entry.reason and entry.actor == reviewer
+    note = texts.render(entry.reason, "en")
+    assert old_name in note and NEW_NAME in note and entry.actor == reviewer
     # customs still reads the licence it replaced; the review page shows both
     assert served(reviewer_client.get(document_url(change, "previous"))) == OLD_PDF
     assert served(reviewer_client.get(document_url(change, "new"))) == NEW_PDF

@@ -1,0 +1,19 @@
+# History reasons become stored texts (rendered in the reader's language); old rows keep their text.
+
+import customs_portal.texts
+from customs_portal.text_migrations import TextToStoredText
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("authorization", "0004_sniffed_uploads"),
+    ]
+
+    operations = [
+        TextToStoredText(
+            model_name="authorizationhistory",
+            name="reason",
+            field=customs_portal.texts.StoredTextField(blank=True, default=str, verbose_name="reason"),
+        ),
+    ]
