@@ -178,10 +178,9 @@ def _list_recipients(inventory) -> set[int]:
 def _list_info(inventory, status: str) -> str:
     if status in ("returned", "rejected"):
         reasons = inventory.return_reasons or []
+        # returnInfo is plain text (CEB spec): the reasons rendered in the active language
         text = "; ".join(
-            # returnInfo is plain text (CEB spec): the reasons rendered in the active language
-            f"{field}: {reason}" if field else reason
-            for field, reason in reasons_by_field(reasons)
+            f"{field}: {reason}" if field else reason for field, reason in reasons_by_field(reasons)
         )
         return text or _("Returned by customs.")
     return {
