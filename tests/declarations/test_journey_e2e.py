@@ -77,7 +77,8 @@ def test_exporter_registers_goods_and_follows_a_list_from_return_to_release(
     reason = page.get_by_test_id("return-reason")
     assert "lines[1].gcode" in reason.inner_text()
     assert "commodity code 8518290000 differs from the registered 8518220000" in reason.inner_text()
-    assert "declared → returned" in page.get_by_test_id("timeline").inner_text()
+    # the timeline names the statuses (stored as codes) by their labels
+    assert "Declared, waiting for documents → Returned" in page.get_by_test_id("timeline").inner_text()
 
     # the corrected list goes through and is released
     fixed = dict(p["inventory"], copNo=p["inventory"]["copNo"] + "-2", guid=p["inventory"]["guid"][:-1] + "0")
@@ -89,6 +90,6 @@ def test_exporter_registers_goods_and_follows_a_list_from_return_to_release(
     assert row.count() == 1 and row.locator(".status").inner_text() == "Released"
     row.get_by_role("link").click()
     assert page.get_by_test_id("inventory-status").inner_text() == "Released"
-    assert "declared → released" in page.get_by_test_id("timeline").inner_text()
+    assert "Declared, waiting for documents → Released" in page.get_by_test_id("timeline").inner_text()
     page.goto(f"{live_server.url}/declarations/clearance-errors/")
     assert page.get_by_test_id("returned-list").filter(has_text=p["order"]["orderNo"]).count() == 1
