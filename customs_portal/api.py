@@ -54,10 +54,17 @@ class EnterpriseAPIKeyAuthentication(BaseAuthentication):
         key = header[len(self.keyword) + 1 :].strip()
         from registration.models import EnterpriseAPIKey
 
+        # the library's get_from_key, with the key's enterprise read in the same query (every
+        # API request needs it: one query less on the intake's hot path)
+        prefix, _dot, _secret = key.partition(".")
         try:
-            api_key = EnterpriseAPIKey.objects.get_from_key(key)  # the manager method (not on QuerySet)
+            api_key = (
+                EnterpriseAPIKey.objects.get_usable_keys().select_related("enterprise").get(prefix=prefix)
+            )
         except EnterpriseAPIKey.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Invalid API key.")) from None
+            api_key = None
+        if api_key is None or not api_key.is_valid(key):
+            raise exceptions.AuthenticationFailed(_("Invalid API key."))
         if api_key.has_expired or api_key.revoked:
             raise exceptions.AuthenticationFailed(_("This API key has been revoked or has expired."))
         return (APIKeyClient(api_key), api_key)
