@@ -40,6 +40,7 @@ NOTIFICATION_KIND = "authorization"
 # (a reviewer's or a party's own words are kept as they typed them)
 IMPORTED = texts.define("authorization.imported", _("Imported in bulk"))
 RENEWED = texts.define("authorization.renewed", _("Automatic renewal"))
+AUTO_CONFIRMED = texts.define("authorization.auto_confirmed", _("Automatic confirmation by %(name)s"))
 PARTY_RENAMED = texts.define(
     "authorization.party_renamed",
     _("Company name changed from “%(old)s” to “%(new)s”; the party details need updating."),
@@ -292,9 +293,8 @@ def authorization_submit(
         authorization = _confirm(
             authorization,
             actor=None,
-            actor_label=str(
-                interpolate_lazy(_("Automatic confirmation by %(name)s"), {"name": confirmer.name})
-            ),
+            actor_label=confirmer.name[:150],  # a name reads the same in every language
+            reason=texts.stored(AUTO_CONFIRMED, name=confirmer.name),
             event=HistoryEvent.AUTO_CONFIRM,
         )
     return authorization
@@ -308,7 +308,7 @@ def auto_confirms(*, enterprise: Enterprise, partner: Enterprise) -> bool:
     )
 
 
-def _confirm(authorization, *, actor, actor_label, event, before=None) -> Authorization:
+def _confirm(authorization, *, actor, actor_label, event, before=None, reason="") -> Authorization:
     def set_due(locked):
         if before:
             before(locked)
@@ -328,6 +328,7 @@ def _confirm(authorization, *, actor, actor_label, event, before=None) -> Author
         "confirm",
         actor=actor,
         actor_label=actor_label,
+        reason=reason,
         event=event,
         before=set_due,
         after=after,
