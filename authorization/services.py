@@ -35,6 +35,75 @@ REVIEW_WORKING_DAYS = 3
 # Automatic renewal runs this many days before valid_to.
 RENEWAL_LEAD_DAYS = 30
 NOTIFICATION_KIND = "authorization"
+# Notifications: message ids rendered in each reader's language (customs_portal.texts).
+N_CONFIRM = texts.define(
+    "authorization.notice.confirm_asked",
+    _("%(name)s asks you to confirm declaration authorization %(number)s"),
+)
+N_UNDER_REVIEW = texts.define(
+    "authorization.notice.under_review",
+    _("Declaration authorization %(number)s is now under customs review (due %(due)s)"),
+)
+N_APPROVED = texts.define(
+    "authorization.notice.approved", _("Declaration authorization %(number)s was approved by customs")
+)
+N_REJECTED = texts.define(
+    "authorization.notice.rejected", _("Declaration authorization %(number)s was rejected by customs")
+)
+N_SUPPLEMENT = texts.define(
+    "authorization.notice.supplement_requested",
+    _("Customs asked for supplementary materials for authorization %(number)s"),
+)
+N_REVOKED = texts.define(
+    "authorization.notice.revoked", _("Declaration authorization %(number)s was revoked by %(name)s")
+)
+N_RENEWAL_ON = texts.define(
+    "authorization.notice.renewal_on", _("%(name)s switched automatic renewal of authorization %(number)s on")
+)
+N_RENEWAL_OFF = texts.define(
+    "authorization.notice.renewal_off",
+    _("%(name)s switched automatic renewal of authorization %(number)s off"),
+)
+N_CHANGE_REQUESTED = texts.define(
+    "authorization.notice.change_requested", _("%(name)s asked customs to change authorization %(number)s")
+)
+N_CHANGE_APPROVED = texts.define(
+    "authorization.notice.change_approved", _("Customs approved the change to authorization %(number)s")
+)
+N_CHANGE_REJECTED = texts.define(
+    "authorization.notice.change_rejected", _("Customs rejected the change to authorization %(number)s")
+)
+N_CHANGE_WITHDRAWN = texts.define(
+    "authorization.notice.change_withdrawn",
+    _("%(name)s withdrew its change request for authorization %(number)s"),
+)
+N_RENEWED = texts.define(
+    "authorization.notice.renewed",
+    _("Declaration authorization %(number)s was renewed automatically until %(date)s"),
+)
+N_RENEWED_BODY = texts.define(
+    "authorization.notice.renewed.body",
+    _("It was valid until %(old)s. Either party can switch automatic renewal off on its page."),
+)
+N_EXPIRED = texts.define(
+    "authorization.notice.expired", _("Declaration authorization %(number)s expired on %(date)s")
+)
+N_REASON = texts.define("authorization.notice.reason", _("Reason: %(reason)s"))
+N_PARTY_RENAMED = texts.define(
+    "authorization.notice.party_renamed",
+    _(
+        "%(name)s changed its company name: %(count)s approved authorizations need updated "
+        "party details (request a change)"
+    ),
+)
+N_PARTY_RENAMED_ACTION = texts.define(
+    "authorization.notice.party_renamed.action",
+    _("Request a change of each authorization concerned so that its party details match the register."),
+)
+N_ACTION = texts.define(
+    "authorization.notice.action",
+    _("Open the authorization in the portal to see its details and history, and act if it asks you to."),
+)
 
 # timeline notes written by the portal, stored as texts and read in each reader's language
 # (a reviewer's or a party's own words are kept as they typed them)
@@ -123,14 +192,19 @@ def _link(authorization) -> str:
     return reverse("authorization:detail", args=[authorization.pk])
 
 
-def _notify(authorization: Authorization, title, body: str = "", *, parties=(Party.PRINCIPAL, Party.AGENT)):
-    from reminders.services import notification_create
+def _notify(authorization: Authorization, title, body="", *, parties=(Party.PRINCIPAL, Party.AGENT)):
+    """Tell the parties' users: ``title`` and ``body`` are stored texts (a plain ``body`` is what
+    a person wrote, a reason or a note: shown as written after "Reason:")."""
+    from notifications.services import notification_create
 
+    if isinstance(body, str) and body.strip():
+        body = texts.stored(N_REASON, reason=body.strip())
     for party in parties:
         notification_create(
             kind=NOTIFICATION_KIND,
-            title=str(title),
-            body=str(body),
+            title=title,
+            body=body or "",
+            action=texts.stored(N_ACTION),
             link=_link(authorization),
             enterprise=authorization.enterprise_of(party),
         )
@@ -273,10 +347,7 @@ def authorization_submit(
     def after(locked):
         _notify(
             locked,
-            interpolate_lazy(
-                _("%(name)s asks you to confirm declaration authorization %(number)s"),
-                {"name": enterprise.name, "number": locked.number},
-            ),
+            texts.stored(N_CONFIRM, name=enterprise.name, number=locked.number),
             parties=(locked.confirming_party,),
         )
 
@@ -317,10 +388,7 @@ def _confirm(authorization, *, actor, actor_label, event, before=None, reason=""
     def after(locked):
         _notify(
             locked,
-            interpolate_lazy(
-                _("Declaration authorization %(number)s is now under customs review (due %(due)s)"),
-                {"number": locked.number, "due": locked.review_due_date.isoformat()},
-            ),
+            texts.stored(N_UNDER_REVIEW, number=locked.number, due=locked.review_due_date.isoformat()),
         )
 
     return _move(
@@ -404,9 +472,7 @@ def authorization_approve(*, authorization: Authorization, actor) -> Authorizati
     def after(locked):
         _notify(
             locked,
-            interpolate_lazy(
-                _("Declaration authorization %(number)s was approved by customs"), {"number": locked.number}
-            ),
+            texts.stored(N_APPROVED, number=locked.number),
         )
 
     return _move(
@@ -427,9 +493,7 @@ def authorization_reject(*, authorization: Authorization, actor, reason: str) ->
     def after(locked):
         _notify(
             locked,
-            interpolate_lazy(
-                _("Declaration authorization %(number)s was rejected by customs"), {"number": locked.number}
-            ),
+            texts.stored(N_REJECTED, number=locked.number),
             reason,
         )
 
@@ -445,10 +509,7 @@ def authorization_request_supplement(*, authorization: Authorization, actor, rea
     def after(locked):
         _notify(
             locked,
-            interpolate_lazy(
-                _("Customs asked for supplementary materials for authorization %(number)s"),
-                {"number": locked.number},
-            ),
+            texts.stored(N_SUPPLEMENT, number=locked.number),
             reason,
         )
 
@@ -528,10 +589,7 @@ def authorization_revoke(
         _close_pending_change(locked, _("The authorization was revoked."))
         _notify(
             locked,
-            interpolate_lazy(
-                _("Declaration authorization %(number)s was revoked by %(name)s"),
-                {"number": locked.number, "name": enterprise.name},
-            ),
+            texts.stored(N_REVOKED, number=locked.number, name=enterprise.name),
             reason,
         )
 
@@ -565,11 +623,8 @@ def authorization_set_renewal(
     def after(locked):
         _notify(
             locked,
-            interpolate_lazy(
-                _("%(name)s switched automatic renewal of authorization %(number)s on")
-                if auto_renew
-                else _("%(name)s switched automatic renewal of authorization %(number)s off"),
-                {"name": enterprise.name, "number": locked.number},
+            texts.stored(
+                N_RENEWAL_ON if auto_renew else N_RENEWAL_OFF, name=enterprise.name, number=locked.number
             ),
         )
 
@@ -644,10 +699,7 @@ def authorization_request_change(
         created["change"] = change
         _notify(
             locked,
-            interpolate_lazy(
-                _("%(name)s asked customs to change authorization %(number)s"),
-                {"name": enterprise.name, "number": locked.number},
-            ),
+            texts.stored(N_CHANGE_REQUESTED, name=enterprise.name, number=locked.number),
             note,
         )
 
@@ -698,12 +750,8 @@ def _decide_change(
         fresh.save()
 
     def after(locked):
-        title = (
-            _("Customs approved the change to authorization %(number)s")
-            if approve
-            else _("Customs rejected the change to authorization %(number)s")
-        )
-        _notify(locked, interpolate_lazy(title, {"number": locked.number}), reason)
+        title = N_CHANGE_APPROVED if approve else N_CHANGE_REJECTED
+        _notify(locked, texts.stored(title, number=locked.number), reason)
 
     _move(
         change.authorization,
@@ -760,10 +808,7 @@ def authorization_change_withdraw(
         ).update(change=withdrawn["change"])
         _notify(
             locked,
-            interpolate_lazy(
-                _("%(name)s withdrew its change request for authorization %(number)s"),
-                {"name": enterprise.name, "number": locked.number},
-            ),
+            texts.stored(N_CHANGE_WITHDRAWN, name=enterprise.name, number=locked.number),
         )
 
     _move(
@@ -800,12 +845,6 @@ def authorizations_mark_party_renamed(*, enterprise: Enterprise, old_name: str, 
     if not ids:
         return 0
     Authorization.objects.filter(pk__in=ids).update(party_details_outdated=True)
-    reason = str(
-        interpolate_lazy(
-            _("Company name changed from “%(old)s” to “%(new)s”; the party details need updating."),
-            {"old": old_name, "new": enterprise.name},
-        )
-    )
     AuthorizationHistory.objects.bulk_create(
         [
             AuthorizationHistory(
@@ -820,7 +859,7 @@ def authorizations_mark_party_renamed(*, enterprise: Enterprise, old_name: str, 
         ]
     )
     # Both parties are told, each once (not once per authorization).
-    from reminders.services import notification_create
+    from notifications.services import notification_create
 
     counterparties = (
         Enterprise.objects.filter(
@@ -829,18 +868,13 @@ def authorizations_mark_party_renamed(*, enterprise: Enterprise, old_name: str, 
         .exclude(pk=enterprise.pk)
         .distinct()
     )
-    title = interpolate_lazy(
-        _(
-            "%(name)s changed its company name: %(count)s approved authorizations need updated "
-            "party details (request a change)"
-        ),
-        {"name": enterprise.name, "count": len(ids)},
-    )
+    title = texts.stored(N_PARTY_RENAMED, name=enterprise.name, count=len(ids))
     for party in [enterprise, *counterparties]:
         notification_create(
             kind=NOTIFICATION_KIND,
-            title=str(title),
-            body=reason,
+            title=title,
+            body=texts.stored(PARTY_RENAMED, old=old_name, new=enterprise.name),
+            action=texts.stored(N_PARTY_RENAMED_ACTION),
             link=reverse("authorization:list"),
             enterprise=party,
         )
@@ -903,14 +937,8 @@ def _renew(authorization: Authorization, *, on_date: dt.date) -> Authorization:
     def after(locked):
         _notify(
             locked,
-            interpolate_lazy(
-                _("Declaration authorization %(number)s was renewed automatically until %(date)s"),
-                {"number": locked.number, "date": locked.valid_to.isoformat()},
-            ),
-            interpolate_lazy(
-                _("It was valid until %(old)s. Either party can switch automatic renewal off on its page."),
-                {"old": locked._old_valid_to.isoformat()},
-            ),
+            texts.stored(N_RENEWED, number=locked.number, date=locked.valid_to.isoformat()),
+            texts.stored(N_RENEWED_BODY, old=locked._old_valid_to.isoformat()),
         )
 
     return _move(
@@ -929,9 +957,8 @@ def _expire(authorization: Authorization) -> Authorization:
         _close_pending_change(locked, _("The authorization expired."))
         _notify(
             locked,
-            interpolate_lazy(
-                _("Declaration authorization %(number)s expired on %(date)s"),
-                {"number": locked.number, "date": (locked.valid_to + dt.timedelta(days=1)).isoformat()},
+            texts.stored(
+                N_EXPIRED, number=locked.number, date=(locked.valid_to + dt.timedelta(days=1)).isoformat()
             ),
         )
 

@@ -108,7 +108,8 @@ def ensure_enterprises(count: int) -> None:
 
 
 def clear_previous_runs() -> None:
-    from reminders.models import Notification, Reminder
+    from notifications.models import Notification
+    from reminders.models import Reminder
 
     Notification.objects.filter(enterprise__customs_code__startswith=PREFIX).delete()
     Reminder.objects.filter(due_date=dt.date(TODAY.year, 6, 30)).delete()

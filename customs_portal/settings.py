@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "declarations.channels",
     "declarations.exchange",
     "declarations.inbox",
+    "notifications",
     "reminders",
 ]
 
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "customs_portal.middleware.PrivateDownloadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # sets the language cookie when a user signs in or changes their language (registration)
+    "registration.languages.UserLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -105,6 +108,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "customs_portal.context_processors.portal",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -179,6 +183,8 @@ EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@customs-portal.example")
+# The portal's public address: links in e-mails are absolute under it (notifications.emails)
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "customs_portal.sms.ConsoleSmsBackend")
 OTP_EMAIL_SENDER = DEFAULT_FROM_EMAIL
 OTP_EMAIL_TOKEN_VALIDITY = 600  # verification codes are valid for 10 minutes

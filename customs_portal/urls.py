@@ -43,6 +43,7 @@ urlpatterns = [
     path("authorizations/", include("authorization.urls")),
     path("declarations/", include("declarations.urls")),
     path("summaries/", include("declarations.summaries.urls")),
+    path("reminders/", include("notifications.urls")),  # the notification centre keeps its address
     path("reminders/", include("reminders.urls")),
     # a section's bare address leads to its first page rather than to "not found"
     *(
@@ -53,7 +54,7 @@ urlpatterns = [
             ("authorizations/", "authorization:list"),
             ("declarations/", "declarations:inventory_list"),
             ("summaries/", "summaries:overview"),
-            ("reminders/", "reminders:notifications"),
+            ("reminders/", "notifications:notifications"),
         ]
     ),
     path("api/v1/", include(api_patterns)),

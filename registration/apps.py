@@ -17,6 +17,10 @@ class RegistrationConfig(AppConfig):
 
         user_logged_in.connect(_on_user_logged_in, dispatch_uid="registration.session_record")
         user_logged_out.connect(_on_user_logged_out, dispatch_uid="registration.session_forget")
+        # the portal switches to the user's language at sign-in
+        from .languages import on_user_logged_in
+
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="registration.user_language")
 
 
 def _ensure_staff_groups(sender, **kwargs):

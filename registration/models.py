@@ -277,6 +277,11 @@ class User(AbstractUser):
     )
     is_enterprise_admin = models.BooleanField(_("enterprise administrator"), default=False)
     phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    # the language the user reads the portal, notifications, e-mails and SMS in: set at sign-up
+    # from the page's language, changed in the profile; the portal switches to it at sign-in
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

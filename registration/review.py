@@ -9,15 +9,12 @@ decision commits.
 
 import secrets
 
-from django.conf import settings
 from django.contrib.auth.models import Group, Permission
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
 from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from customs_portal import texts
@@ -117,19 +114,93 @@ NAME_CHANGED = texts.define(
     "registration.history.name_changed", gettext_lazy("Company name changed: %(old)s → %(new)s")
 )
 
+# What the enterprise is told of each decision: message ids rendered in each reader's language
+# (the notification centre, and the e-mail to each user and to the enterprise's contact).
+APPROVED = texts.define(
+    "registration.notice.review_approved", gettext_lazy("Your enterprise registration is approved")
+)
+APPROVED_BODY = texts.define(
+    "registration.notice.review_approved.body",
+    gettext_lazy(
+        "Customs approved the registration of %(name)s. "
+        "Customs registration code: %(code)s. You can now use the portal."
+    ),
+)
+APPROVED_ACTION = texts.define(
+    "registration.notice.review_approved.action",
+    gettext_lazy("Sign in to declare goods, authorizations and declaration lists for your enterprise."),
+)
+REJECTED = texts.define(
+    "registration.notice.review_rejected", gettext_lazy("Your enterprise registration was rejected")
+)
+REJECTED_BODY = texts.define(
+    "registration.notice.review_rejected.body",
+    gettext_lazy("Customs rejected the registration of %(name)s. Reason: %(reason)s"),
+)
+REJECTED_ACTION = texts.define(
+    "registration.notice.review_rejected.action",
+    gettext_lazy("If the reason can be resolved, register again with the corrected details and documents."),
+)
+CORRECTIONS = texts.define(
+    "registration.notice.review_corrections",
+    gettext_lazy("Customs asks you to correct your enterprise registration"),
+)
+CORRECTIONS_BODY = texts.define(
+    "registration.notice.review_corrections.body",
+    gettext_lazy(
+        "Customs asks %(name)s to correct its registration: %(reason)s. "
+        "Sign in to the portal, correct it and submit it again."
+    ),
+)
+CORRECTIONS_ACTION = texts.define(
+    "registration.notice.review_corrections.action",
+    gettext_lazy("Correct the registration as asked and submit it again."),
+)
+NAME_APPROVED = texts.define(
+    "registration.notice.name_change_approved", gettext_lazy("Your change of company name is approved")
+)
+NAME_APPROVED_BODY = texts.define(
+    "registration.notice.name_change_approved.body",
+    gettext_lazy("Customs approved the change of company name from %(old)s to %(new)s."),
+)
+NAME_APPROVED_ACTION = texts.define(
+    "registration.notice.name_change_approved.action",
+    gettext_lazy(
+        "Check the enterprise profile; authorizations that name your enterprise may need updated party details."
+    ),
+)
+NAME_REFUSED = texts.define(
+    "registration.notice.name_change_refused", gettext_lazy("Your change of company name was refused")
+)
+NAME_REFUSED_BODY = texts.define(
+    "registration.notice.name_change_refused.body",
+    gettext_lazy(
+        "Customs refused to change the company name of %(name)s to %(new_name)s. "
+        "Reason: %(reason)s. The enterprise stays registered under its current name."
+    ),
+)
+NAME_REFUSED_ACTION = texts.define(
+    "registration.notice.name_change_refused.action",
+    gettext_lazy("Read the reason; you may ask for the change again with corrected documents."),
+)
 
-def _tell_enterprise(enterprise: Enterprise, *, subject: str, body: str, link: str = "") -> None:
-    """In-portal notice now (same transaction), e-mail to the contact and the users on commit."""
-    from reminders.services import notification_create
+
+def _tell_enterprise(enterprise: Enterprise, *, subject, body, action=None, link: str = "") -> None:
+    """In-portal notice now (same transaction); e-mail to the users and to the enterprise's
+    contact on commit, each in the reader's language (stored texts, notifications)."""
+    from notifications.services import notification_create
 
     users = list(enterprise.users.filter(is_active=True))
-    link = link or reverse("registration:status")
-    notification_create(kind="registration", title=subject, body=body, link=link, users=users, email=False)
-    recipients = sorted({enterprise.contact_email, *(u.email for u in users)} - {""})
-    if recipients:
-        transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-        )
+    notification_create(
+        kind="registration",
+        title=subject,
+        body=body,
+        action=action,
+        link=link or reverse("registration:status"),
+        enterprise=enterprise,
+        users=users,
+        extra_emails=[enterprise.contact_email],
+    )
 
 
 def _require_reviewer(reviewer) -> None:
@@ -151,16 +222,12 @@ def enterprise_approve(*, enterprise: Enterprise, reviewer) -> Enterprise:
         locked.review_note = ""
 
     def after(locked: Enterprise) -> None:
-        with translation.override(settings.LANGUAGE_CODE):
-            _tell_enterprise(
-                locked,
-                subject=_("Your enterprise registration is approved"),
-                body=_(
-                    "Customs approved the registration of %(name)s. "
-                    "Customs registration code: %(code)s. You can now use the portal."
-                )
-                % {"name": locked.name, "code": locked.customs_code},
-            )
+        _tell_enterprise(
+            locked,
+            subject=texts.stored(APPROVED),
+            body=texts.stored(APPROVED_BODY, name=locked.name, code=locked.customs_code),
+            action=texts.stored(APPROVED_ACTION),
+        )
 
     try:
         return run_transition(
@@ -183,7 +250,7 @@ def enterprise_approve(*, enterprise: Enterprise, reviewer) -> Enterprise:
         )
 
 
-def _decide_with_reason(*, enterprise, reviewer, reason, transition, subject, body) -> Enterprise:
+def _decide_with_reason(*, enterprise, reviewer, reason, transition, subject, body, action) -> Enterprise:
     _require_reviewer(reviewer)
     reason = _reason_required(reason)
 
@@ -191,10 +258,12 @@ def _decide_with_reason(*, enterprise, reviewer, reason, transition, subject, bo
         locked.review_note = reason
 
     def after(locked: Enterprise) -> None:
-        with translation.override(settings.LANGUAGE_CODE):
-            _tell_enterprise(
-                locked, subject=str(subject), body=str(body) % {"name": locked.name, "reason": reason}
-            )
+        _tell_enterprise(
+            locked,
+            subject=texts.stored(subject),
+            body=texts.stored(body, name=locked.name, reason=reason),
+            action=texts.stored(action),
+        )
 
     return run_transition(
         instance=enterprise,
@@ -214,8 +283,9 @@ def enterprise_reject(*, enterprise: Enterprise, reviewer, reason: str) -> Enter
         reviewer=reviewer,
         reason=reason,
         transition="reject",
-        subject=gettext_lazy("Your enterprise registration was rejected"),
-        body=gettext_lazy("Customs rejected the registration of %(name)s. Reason: %(reason)s"),
+        subject=REJECTED,
+        body=REJECTED_BODY,
+        action=REJECTED_ACTION,
     )
 
 
@@ -225,11 +295,9 @@ def enterprise_request_corrections(*, enterprise: Enterprise, reviewer, reason: 
         reviewer=reviewer,
         reason=reason,
         transition="request_corrections",
-        subject=gettext_lazy("Customs asks you to correct your enterprise registration"),
-        body=gettext_lazy(
-            "Customs asks %(name)s to correct its registration: %(reason)s. "
-            "Sign in to the portal, correct it and submit it again."
-        ),
+        subject=CORRECTIONS,
+        body=CORRECTIONS_BODY,
+        action=CORRECTIONS_ACTION,
     )
 
 
@@ -273,14 +341,13 @@ def name_change_approve(*, name_change: NameChange, reviewer) -> NameChange:
         enterprise_name_changed.send(
             sender=Enterprise, enterprise=enterprise, old_name=renamed["old_name"], actor=reviewer
         )
-        with translation.override(settings.LANGUAGE_CODE):
-            _tell_enterprise(
-                enterprise,
-                subject=_("Your change of company name is approved"),
-                body=_("Customs approved the change of company name from %(old)s to %(new)s.")
-                % {"old": renamed["old_name"], "new": locked.new_name},
-                link=reverse("registration:profile"),
-            )
+        _tell_enterprise(
+            enterprise,
+            subject=texts.stored(NAME_APPROVED),
+            body=texts.stored(NAME_APPROVED_BODY, old=renamed["old_name"], new=locked.new_name),
+            action=texts.stored(NAME_APPROVED_ACTION),
+            link=reverse("registration:profile"),
+        )
 
     return run_transition(
         instance=name_change,
@@ -304,17 +371,15 @@ def name_change_reject(*, name_change: NameChange, reviewer, reason: str) -> Nam
 
     def after(locked: NameChange) -> None:
         enterprise = locked.enterprise
-        with translation.override(settings.LANGUAGE_CODE):
-            _tell_enterprise(
-                enterprise,
-                subject=_("Your change of company name was refused"),
-                body=_(
-                    "Customs refused to change the company name of %(name)s to %(new_name)s. "
-                    "Reason: %(reason)s. The enterprise stays registered under its current name."
-                )
-                % {"name": enterprise.name, "new_name": locked.new_name, "reason": reason},
-                link=reverse("registration:profile"),
-            )
+        _tell_enterprise(
+            enterprise,
+            subject=texts.stored(NAME_REFUSED),
+            body=texts.stored(
+                NAME_REFUSED_BODY, name=enterprise.name, new_name=locked.new_name, reason=reason
+            ),
+            action=texts.stored(NAME_REFUSED_ACTION),
+            link=reverse("registration:profile"),
+        )
 
     return run_transition(
         instance=name_change,

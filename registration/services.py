@@ -188,8 +188,13 @@ def enterprise_signup(
     username: str,
     password: str,
     pilot_zone: bool = False,
+    language: str = "",
 ) -> User:
-    """Create the enterprise (awaiting its verification code) and its first user, its administrator."""
+    """Create the enterprise (awaiting its verification code) and its first user, its administrator.
+
+    ``language`` is the user's (the page's language at sign-up): what they read messages in."""
+    from .languages import language_normalise
+
     uscc = uscc_normalise(uscc)
     contact_phone = phone_normalise(contact_phone)
     name = (name or "").strip()
@@ -224,6 +229,7 @@ def enterprise_signup(
         first_name=enterprise.contact_name[:150],
         enterprise=enterprise,
         is_enterprise_admin=True,
+        language=language_normalise(language),
     )
     try:
         password_validation.validate_password(password, user)
@@ -674,8 +680,13 @@ def invitation_get_open(*, token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, token: str, username: str, password: str, name: str = "", phone: str = "") -> User:
-    """Create the invited operator's account (an operator, not an administrator)."""
+def invitation_accept(
+    *, token: str, username: str, password: str, name: str = "", phone: str = "", language: str = ""
+) -> User:
+    """Create the invited operator's account (an operator, not an administrator), reading the
+    portal in ``language`` (the page's language when they accepted)."""
+    from .languages import language_normalise
+
     with transaction.atomic():
         invitation = invitation_get_open(token=token)
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
@@ -692,6 +703,7 @@ def invitation_accept(*, token: str, username: str, password: str, name: str = "
             phone=phone_normalise(phone) if phone else "",
             enterprise=invitation.enterprise,
             is_enterprise_admin=False,
+            language=language_normalise(language),
         )
         try:
             password_validation.validate_password(password, user)

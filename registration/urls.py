@@ -13,6 +13,7 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/edit/", views.profile_edit, name="profile_edit"),
     path("profile/name/", views.name_change, name="name_change"),
+    path("profile/language/", views.language, name="language"),
     path("users/invite/", views.invite, name="invite"),
     path("users/<int:pk>/deactivate/", views.deactivate_user, name="deactivate_user"),
     path("invitation/<str:token>/", views.accept_invitation, name="accept_invitation"),

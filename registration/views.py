@@ -7,13 +7,15 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from customs_portal.errors import ApplicationError
 from customs_portal.uploads import upload_response
 
-from . import credentials, services
+from . import credentials, languages, services
 from .forms import (
     AcceptInvitationForm,
     CorrectionForm,
@@ -76,6 +78,7 @@ def signup(request):
                 tax_certificate_file=data["tax_certificate_file"],
                 username=data["username"],
                 password=data["password1"],
+                language=translation.get_language(),
             )
         except ApplicationError as exc:
             apply_error(form, exc)
@@ -226,6 +229,25 @@ def _latest_name_change(enterprise: Enterprise) -> NameChange | None:
     reviewer's reason) until a later request replaces it."""
     change = enterprise.name_changes.select_related("reviewer").order_by("-created_at", "-id").first()
     return change
+
+
+# --- the user's language ------------------------------------------------------------------------
+@login_required
+@require_POST
+def language(request):
+    """The user's language (the profile's select): messages are sent in it and the portal
+    switches to it now and at each sign-in."""
+    try:
+        chosen = languages.user_language_set(user=request.user, language=request.POST.get("language", ""))
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+    else:
+        languages.language_switch(request, chosen)
+        messages.success(request, _("Your language is saved."))
+    target = request.POST.get("next") or ""
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = reverse("registration:profile")
+    return redirect(target)
 
 
 # --- profile and operators (approved enterprises) ---------------------------------------------
@@ -397,6 +419,7 @@ def accept_invitation(request, token: str):
                 password=data["password1"],
                 name=data["name"],
                 phone=data["phone"],
+                language=translation.get_language(),
             )
         except ApplicationError as exc:
             apply_error(form, exc)

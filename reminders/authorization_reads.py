@@ -1,115 +1,42 @@
-"""Read-only queries on the authorization part, for the reminders and the information page.
-
-The authorization part owns its model; these reads rely only on its documented shape: a
-``status`` (approved, supplement_requested, submitted …), ``valid_to``, ``auto_renew``, the
-parties as foreign keys to Enterprise (principal and agent), and a StatusHistory subclass
-written by every move (when a status was entered).
-"""
+"""Read-only queries on the authorization part, for the reminders and the information page."""
 
 import datetime as dt
 
-from django.apps import apps
-from django.db.models import F, OuterRef, Q, Subquery
-from django.utils.translation import gettext_lazy as _
+from django.db.models import OuterRef, Q, Subquery
 
-from customs_portal.errors import ApplicationError
-from customs_portal.models import StatusHistory
-from registration.models import Enterprise
-
-# the statuses in which customs has the file (authorization.models.REVIEW_STATUSES)
-REVIEW_STATUSES = ("under_review",)
-
-
-def model_or_none():
-    """The authorization part's model, or None while it is not in the tree."""
-    try:
-        return apps.get_model("authorization", "Authorization")
-    except LookupError:
-        return None
-
-
-def _model():
-    return model_or_none()
-
-
-def _fields(model) -> dict:
-    return {f.name: f for f in model._meta.get_fields()}
-
-
-def _require(model, *names) -> None:
-    missing = [n for n in names if n not in _fields(model)]
-    if missing:
-        raise ApplicationError(
-            "reminder_kind_unavailable",
-            _("Authorization reminders cannot run: the authorization model has no field %(fields)s.")
-            % {"fields": ", ".join(missing)},
-        )
-
-
-def party_fields(model=None) -> list[str]:
-    """The authorization's foreign keys to Enterprise, principal first."""
-    model = model or _model()
-    names = [
-        f.name
-        for f in model._meta.get_fields()
-        if getattr(f, "many_to_one", False) and getattr(f, "related_model", None) is Enterprise
-    ]
-    return sorted(names, key=lambda n: (n != "principal", n != "agent", n))
+from authorization.models import REVIEW_STATUSES, Authorization, AuthorizationHistory, AuthorizationStatus
 
 
 def party_q(enterprise) -> Q:
-    q = Q(pk__in=[])
-    for name in party_fields():
-        q |= Q(**{name: enterprise})
-    return q
+    return Q(principal=enterprise) | Q(agent=enterprise)
 
 
-def _since(model, status: str):
+def _since(status: str):
     """Subquery: when the authorization last entered ``status`` (from its history rows)."""
-    for candidate in model._meta.apps.get_models():
-        if candidate._meta.app_label != model._meta.app_label or not issubclass(candidate, StatusHistory):
-            continue
-        fk = getattr(candidate, "SUBJECT_FIELD", "")
-        if fk in _fields(candidate) and _fields(candidate)[fk].related_model is model:
-            return Subquery(
-                candidate.objects.filter(**{fk: OuterRef("pk"), "to_status": status})
-                .order_by("-at")
-                .values("at")[:1]
-            )
-    fields = _fields(model)
-    for name in ("status_changed_at", "submitted_at", "updated_at", "created_at"):
-        if name in fields:
-            return F(name)
-    raise ApplicationError(
-        "reminder_kind_unavailable", _("Authorization reminders cannot run: no history of status changes.")
+    return Subquery(
+        AuthorizationHistory.objects.filter(authorization=OuterRef("pk"), to_status=status)
+        .order_by("-at")
+        .values("at")[:1]
     )
-
-
-def _number(model) -> str:
-    fields = _fields(model)
-    for name in ("number", "reference", "code"):
-        if name in fields:
-            return name
-    return "pk"
 
 
 def expiring(*, today: dt.date, horizon: dt.date) -> list[dict]:
     """Approved authorizations ending between today and ``horizon``, with both parties."""
-    model = _model()
-    _require(model, "status", "valid_to", "auto_renew")
-    parties = party_fields(model)
-    number = _number(model)
-    values = ["pk", "valid_to", "auto_renew", number]
-    for p in parties:
-        values += [f"{p}_id", f"{p}__customs_code"]
-    rows = model.objects.filter(status="approved", valid_to__gte=today, valid_to__lte=horizon).values(*values)
+    rows = Authorization.objects.filter(
+        status=AuthorizationStatus.APPROVED, valid_to__gte=today, valid_to__lte=horizon
+    ).values(
+        "pk", "valid_to", "auto_renew", "number", "principal_id", "principal__customs_code", "agent_id",
+        "agent__customs_code",
+    )  # fmt: skip
     return [
         {
             "pk": r["pk"],
-            "number": str(r[number]),
+            "number": str(r["number"] or r["pk"]),
             "valid_to": r["valid_to"],
             "auto_renew": r["auto_renew"],
-            "parties": {(r[f"{p}_id"], r[f"{p}__customs_code"] or "") for p in parties if r[f"{p}_id"]},
+            "parties": {
+                (r[f"{p}_id"], r[f"{p}__customs_code"] or "") for p in ("principal", "agent") if r[f"{p}_id"]
+            },
         }
         for r in rows
     ]
@@ -121,11 +48,10 @@ def supplement_requested() -> list[tuple]:
     The party that started the authorization answers a supplement request (it holds the
     documents); ``initiated_by`` says which one that is.
     """
-    model = _model()
-    _require(model, "status", "initiated_by", "principal", "agent")
+    status = AuthorizationStatus.SUPPLEMENT_REQUESTED
     rows = (
-        model.objects.filter(status="supplement_requested")
-        .annotate(since=_since(model, "supplement_requested"))
+        Authorization.objects.filter(status=status)
+        .annotate(since=_since(status))
         .values_list(
             "pk",
             "initiated_by",
@@ -135,7 +61,7 @@ def supplement_requested() -> list[tuple]:
             "agent__customs_code",
             "since",
             "number",
-        )
+        )  # fmt: skip
     )
     result = []
     for pk, initiated_by, principal_id, principal_code, agent_id, agent_code, since, number in rows:
@@ -148,19 +74,14 @@ def supplement_requested() -> list[tuple]:
 
 def under_review() -> list[tuple]:
     """(authorization id, principal id, its customs code, since, number) awaiting customs."""
-    model = _model()
-    _require(model, "status")
-    number = _number(model)
-    parties = party_fields(model)
-    if not parties:
-        return []
-    first = parties[0]
     result = []
     for status in REVIEW_STATUSES:
         rows = (
-            model.objects.filter(status=status)
-            .annotate(since=_since(model, status))
-            .values_list("pk", f"{first}_id", f"{first}__customs_code", "since", number)
+            Authorization.objects.filter(status=status)
+            .annotate(since=_since(status))
+            .values_list("pk", "principal_id", "principal__customs_code", "since", "number")
         )
-        result += [(pk, ent, code or "", since, str(num)) for pk, ent, code, since, num in rows if since]
+        result += [
+            (pk, ent, code or "", since, str(num or pk)) for pk, ent, code, since, num in rows if since
+        ]
     return result

@@ -25,12 +25,12 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, Min, OuterRef, Subquery
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError
 from customs_portal.workdays import WorkdayCalendar
 
@@ -41,6 +41,87 @@ QUESTION_WORKING_DAYS = 2  # unanswered questions remind staff after two working
 REPEAT_EVERY_DAYS = 7  # overdue and waiting notices repeat weekly
 SMS_STAGES_PREFIXES = ("D-1", "WD-1", "OVERDUE")  # the last-day and overdue stages also go by SMS
 
+# What the reminders say: stored as message ids with parameters (customs_portal.texts) and
+# rendered in each recipient's language in the notification centre, the e-mail and the SMS.
+AR_OVERDUE = texts.define("reminders.annual_report.overdue", _("Your annual report for %(year)s is overdue"))
+AR_OVERDUE_BODY = texts.define(
+    "reminders.annual_report.overdue.body",
+    _(
+        "The reporting window closed on %(due)s. Submit the annual report for %(year)s now; "
+        "an overdue report affects your credit rating."
+    ),
+)
+AR_DUE = texts.define("reminders.annual_report.due", _("Annual report for %(year)s due by %(due)s"))
+AR_DUE_BODY = texts.define(
+    "reminders.annual_report.due.body",
+    _(
+        "The reporting window for the %(year)s annual report runs from 1 January to 30 June. "
+        "Please submit it before %(due)s."
+    ),
+)
+AUTH_RENEWING = texts.define(
+    "reminders.authorization.renewing",
+    _("Authorization %(number)s will be renewed automatically on %(due)s"),
+)
+AUTH_RENEWING_BODY = texts.define(
+    "reminders.authorization.renewing.body",
+    _("Automatic renewal is on for this authorization. Turn it off before %(due)s if the partnership ends."),
+)
+AUTH_EXPIRING = texts.define(
+    "reminders.authorization.expiring", _("Authorization %(number)s expires on %(due)s")
+)
+AUTH_EXPIRING_BODY = texts.define(
+    "reminders.authorization.expiring.body",
+    _(
+        "After %(due)s the agent can no longer declare under this authorization. Renew it "
+        "or apply for a new one in time."
+    ),
+)
+SUM_OVERDUE = texts.define("reminders.summary.overdue", _("The monthly summary for %(month)s is overdue"))
+SUM_OVERDUE_BODY = texts.define(
+    "reminders.summary.overdue.body", _("The deadline was %(due)s. Declare the summary for %(month)s now.")
+)
+SUM_DUE = texts.define("reminders.summary.due", _("Monthly summary for %(month)s due by %(due)s"))
+SUM_DUE_BODY = texts.define(
+    "reminders.summary.due.body",
+    _("The declaration lists cleared in %(month)s must be declared as a summary by %(due)s."),
+)
+REG_CORRECTIONS = texts.define(
+    "reminders.waiting.registration", _("Customs asked you to correct your registration")
+)
+REG_CORRECTIONS_BODY = texts.define(
+    "reminders.waiting.registration.body", _("Open your registration, correct it as asked and resubmit it.")
+)
+REG_CORRECTIONS_NOTE = texts.define("reminders.waiting.registration.note", _("Customs asked: %(note)s"))
+LISTS_RETURNED = texts.define(
+    "reminders.waiting.returned_lists", _("%(n)s declaration lists were returned to you")
+)
+LISTS_RETURNED_BODY = texts.define(
+    "reminders.waiting.returned_lists.body",
+    _("Correct and resend the returned declaration lists; the reasons are in the clearance error log."),
+)
+AUTH_SUPPLEMENT = texts.define(
+    "reminders.waiting.authorization_supplement",
+    _("Customs asked for supplementary materials for authorization %(number)s"),
+)
+AUTH_SUPPLEMENT_BODY = texts.define(
+    "reminders.waiting.authorization_supplement.body",
+    _("Add the requested materials and resubmit the authorization."),
+)
+REG_REVIEW_OVERDUE = texts.define(
+    "reminders.review_overdue.registration", _("Registration review overdue: %(name)s (due %(due)s)")
+)
+AR_REVIEW_OVERDUE = texts.define(
+    "reminders.review_overdue.annual_report",
+    _("Annual report review overdue: %(name)s, %(year)s (due %(due)s)"),
+)
+AUTH_REVIEW_OVERDUE = texts.define(
+    "reminders.review_overdue.authorization", _("Authorization review overdue: %(number)s (due %(due)s)")
+)
+QUESTION_UNANSWERED = texts.define(
+    "reminders.question_unanswered", _("Question from %(name)s unanswered since %(due)s: %(subject)s")
+)
+
 
 @dataclass(frozen=True)
 class Due:
@@ -50,8 +131,8 @@ class Due:
     customs_code: str
     subject: str
     due_date: dt.date
-    title: str = field(compare=False)
-    body: str = field(compare=False, default="")
+    title: dict = field(compare=False)  # a stored text (customs_portal.texts)
+    body: dict | str = field(compare=False, default="")
     link: str = field(compare=False, default="")
 
     @property
@@ -99,14 +180,6 @@ def _local_date(value) -> dt.date:
     return timezone.localdate(value) if timezone.is_aware(value) else value.date()
 
 
-def _model(label: str):
-    """Another part's model, or None while it is not built yet (read-only use)."""
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
 class Context:
     def __init__(self, today: dt.date):
         self.today = today
@@ -138,17 +211,11 @@ def annual_report(ctx: Context) -> Iterator[Due]:
     )
     link = reverse("cooperation:annual_report")
     if stage.startswith("OVERDUE"):
-        title = _("Your annual report for %(year)s is overdue") % {"year": year}
-        body = _(
-            "The reporting window closed on %(due)s. Submit the annual report for %(year)s now; "
-            "an overdue report affects your credit rating."
-        ) % {"due": due.isoformat(), "year": year}
+        title = texts.stored(AR_OVERDUE, year=year)
+        body = texts.stored(AR_OVERDUE_BODY, due=due.isoformat(), year=year)
     else:
-        title = _("Annual report for %(year)s due by %(due)s") % {"year": year, "due": due.isoformat()}
-        body = _(
-            "The reporting window for the %(year)s annual report runs from 1 January to 30 June. "
-            "Please submit it before %(due)s."
-        ) % {"year": year, "due": due.isoformat()}
+        title = texts.stored(AR_DUE, year=year, due=due.isoformat())
+        body = texts.stored(AR_DUE_BODY, year=year, due=due.isoformat())
     for pk, code in enterprises:
         yield Due(ReminderKind.ANNUAL_REPORT, stage, pk, code or "", f"AR-{year}", due, title, body, link)
 
@@ -157,32 +224,17 @@ def annual_report(ctx: Context) -> Iterator[Due]:
 def authorization_expiring(ctx: Context) -> Iterator[Due]:
     from . import authorization_reads
 
-    if authorization_reads.model_or_none() is None:
-        return
-
     today = ctx.today
     for auth in authorization_reads.expiring(today=today, horizon=today + dt.timedelta(days=30)):
         due, number = auth["valid_to"], auth["number"]
         if auth["auto_renew"]:
             stage = latest_stage(today, [("RENEWAL", due - dt.timedelta(days=30))])
-            title = _("Authorization %(number)s will be renewed automatically on %(due)s") % {
-                "number": number,
-                "due": due.isoformat(),
-            }
-            body = _(
-                "Automatic renewal is on for this authorization. Turn it off before %(due)s if the "
-                "partnership ends."
-            ) % {"due": due.isoformat()}
+            title = texts.stored(AUTH_RENEWING, number=number, due=due.isoformat())
+            body = texts.stored(AUTH_RENEWING_BODY, due=due.isoformat())
         else:
             stage = latest_stage(today, days_before(due, (30, 7, 1)))
-            title = _("Authorization %(number)s expires on %(due)s") % {
-                "number": number,
-                "due": due.isoformat(),
-            }
-            body = _(
-                "After %(due)s the agent can no longer declare under this authorization. Renew it "
-                "or apply for a new one in time."
-            ) % {"due": due.isoformat()}
+            title = texts.stored(AUTH_EXPIRING, number=number, due=due.isoformat())
+            body = texts.stored(AUTH_EXPIRING_BODY, due=due.isoformat())
         if stage is None:
             continue
         link = _authorization_link(auth["pk"])
@@ -201,10 +253,7 @@ def authorization_expiring(ctx: Context) -> Iterator[Due]:
 
 
 def _authorization_link(pk) -> str:
-    try:
-        return reverse("authorization:detail", args=[pk])
-    except NoReverseMatch:  # the detail route is another part's; the list always exists
-        return reverse("authorization:list")
+    return reverse("authorization:detail", args=[pk])
 
 
 # --- monthly summary deadline ---------------------------------------------------------------
@@ -232,20 +281,11 @@ def summary_deadline(ctx: Context) -> Iterator[Due]:
     label = period.strftime("%Y-%m")
     link = reverse("summaries:overview")
     if stage.startswith("OVERDUE"):
-        title = _("The monthly summary for %(month)s is overdue") % {"month": label}
-        body = _("The deadline was %(due)s. Declare the summary for %(month)s now.") % {
-            "due": deadline.isoformat(),
-            "month": label,
-        }
+        title = texts.stored(SUM_OVERDUE, month=label)
+        body = texts.stored(SUM_OVERDUE_BODY, due=deadline.isoformat(), month=label)
     else:
-        title = _("Monthly summary for %(month)s due by %(due)s") % {
-            "month": label,
-            "due": deadline.isoformat(),
-        }
-        body = _("The declaration lists cleared in %(month)s must be declared as a summary by %(due)s.") % {
-            "month": label,
-            "due": deadline.isoformat(),
-        }
+        title = texts.stored(SUM_DUE, month=label, due=deadline.isoformat())
+        body = texts.stored(SUM_DUE_BODY, month=label, due=deadline.isoformat())
     for pk, code in pending_summaries(period=period):
         yield Due(
             ReminderKind.SUMMARY_DEADLINE, stage, pk, code or "", f"SUM-{label}", deadline, title, body, link
@@ -280,63 +320,54 @@ def waiting(ctx: Context) -> Iterator[Due]:
             continue
         start = _local_date(since)
         stage = latest_stage(today, repeating("WAITING", start, today))
-        title = _("Customs asked you to correct your registration")
-        body = note or _("Open your registration, correct it as asked and resubmit it.")
+        title = texts.stored(REG_CORRECTIONS)
+        # the reviewer's note is what a person wrote: shown as written, inside a sentence
+        body = texts.stored(REG_CORRECTIONS_NOTE, note=note) if note else texts.stored(REG_CORRECTIONS_BODY)
         yield Due(ReminderKind.WAITING, stage, pk, code or "", f"REG-{pk}", start, title, body, link)
 
     # declaration lists returned to their sender, one notice per enterprise (not per parcel)
-    Inventory = _model("declarations.Inventory")
-    if Inventory is not None:
-        link = reverse("cooperation:clearance_errors")
-        rows = (
-            Inventory.objects.filter(status="returned")
-            .values("sender_id", "sender__customs_code")
-            .annotate(n=Count("pk"), oldest=Min("updated_at"))
+    from declarations.models import Inventory, InventoryStatus
+
+    link = reverse("cooperation:clearance_errors")
+    rows = (
+        Inventory.objects.filter(status=InventoryStatus.RETURNED)
+        .values("sender_id", "sender__customs_code")
+        .annotate(n=Count("pk"), oldest=Min("updated_at"))
+    )
+    for row in rows:
+        start = _local_date(row["oldest"])
+        stage = latest_stage(today, repeating("WAITING", start, today))
+        yield Due(
+            ReminderKind.WAITING,
+            stage,
+            row["sender_id"],
+            row["sender__customs_code"] or "",
+            "RETURNED-LISTS",
+            start,
+            texts.stored(LISTS_RETURNED, n=row["n"]),
+            texts.stored(LISTS_RETURNED_BODY),
+            link,
         )
-        for row in rows:
-            start = _local_date(row["oldest"])
-            stage = latest_stage(today, repeating("WAITING", start, today))
-            title = _("%(n)s declaration lists were returned to you") % {"n": row["n"]}
-            body = _(
-                "Correct and resend the returned declaration lists; the reasons are in the clearance error log."
-            )
-            yield Due(
-                ReminderKind.WAITING,
-                stage,
-                row["sender_id"],
-                row["sender__customs_code"] or "",
-                "RETURNED-LISTS",
-                start,
-                title,
-                body,
-                link,
-            )
 
     # authorizations for which the reviewer asked for supplementary materials
     from . import authorization_reads
 
-    if authorization_reads.model_or_none() is not None:
-        for auth_pk, enterprise_pk, code, since, number in authorization_reads.supplement_requested():
-            if since is None:
-                continue
-            start = _local_date(since)
-            stage = latest_stage(today, repeating("WAITING", start, today))
-            title = _("Customs asked for supplementary materials for authorization %(number)s") % {
-                "number": number
-            }
-            body = _("Add the requested materials and resubmit the authorization.")
-            link = _authorization_link(auth_pk)
-            yield Due(
-                ReminderKind.WAITING,
-                stage,
-                enterprise_pk,
-                code or "",
-                f"AUTH-{auth_pk}",
-                start,
-                title,
-                body,
-                link,
-            )
+    for auth_pk, enterprise_pk, code, since, number in authorization_reads.supplement_requested():
+        if since is None:
+            continue
+        start = _local_date(since)
+        stage = latest_stage(today, repeating("WAITING", start, today))
+        yield Due(
+            ReminderKind.WAITING,
+            stage,
+            enterprise_pk,
+            code or "",
+            f"AUTH-{auth_pk}",
+            start,
+            texts.stored(AUTH_SUPPLEMENT, number=number),
+            texts.stored(AUTH_SUPPLEMENT_BODY),
+            _authorization_link(auth_pk),
+        )
 
 
 # --- reviews past their due date (to customs) ------------------------------------------------
@@ -356,10 +387,7 @@ def review_overdue(ctx: Context) -> Iterator[Due]:
     for pk, code, name, submitted_at in rows:
         due, stage = _overdue_review(ctx, _local_date(submitted_at), REVIEW_WORKING_DAYS)
         if stage:
-            title = _("Registration review overdue: %(name)s (due %(due)s)") % {
-                "name": name,
-                "due": due.isoformat(),
-            }
+            title = texts.stored(REG_REVIEW_OVERDUE, name=name, due=due.isoformat())
             yield Due(
                 ReminderKind.REVIEW_OVERDUE,
                 stage,
@@ -379,11 +407,7 @@ def review_overdue(ctx: Context) -> Iterator[Due]:
     for pk, ent, code, name, year, submitted_at in rows:
         due, stage = _overdue_review(ctx, _local_date(submitted_at), REVIEW_WORKING_DAYS)
         if stage:
-            title = _("Annual report review overdue: %(name)s, %(year)s (due %(due)s)") % {
-                "name": name,
-                "year": year,
-                "due": due.isoformat(),
-            }
+            title = texts.stored(AR_REVIEW_OVERDUE, name=name, year=year, due=due.isoformat())
             yield Due(
                 ReminderKind.REVIEW_OVERDUE,
                 stage,
@@ -397,25 +421,20 @@ def review_overdue(ctx: Context) -> Iterator[Due]:
             )
     from . import authorization_reads
 
-    if authorization_reads.model_or_none() is not None:
-        for auth_pk, ent, code, since, number in authorization_reads.under_review():
-            due, stage = _overdue_review(ctx, _local_date(since), REVIEW_WORKING_DAYS)
-            if stage:
-                title = _("Authorization review overdue: %(number)s (due %(due)s)") % {
-                    "number": number,
-                    "due": due.isoformat(),
-                }
-                yield Due(
-                    ReminderKind.REVIEW_OVERDUE,
-                    stage,
-                    ent,
-                    code or "",
-                    f"AUTH-{auth_pk}",
-                    due,
-                    title,
-                    "",
-                    f"{admin_link}authorization/authorization/{auth_pk}/change/",
-                )
+    for auth_pk, ent, code, since, number in authorization_reads.under_review():
+        due, stage = _overdue_review(ctx, _local_date(since), REVIEW_WORKING_DAYS)
+        if stage:
+            yield Due(
+                ReminderKind.REVIEW_OVERDUE,
+                stage,
+                ent,
+                code or "",
+                f"AUTH-{auth_pk}",
+                due,
+                texts.stored(AUTH_REVIEW_OVERDUE, number=number, due=due.isoformat()),
+                "",
+                f"{admin_link}authorization/authorization/{auth_pk}/change/",
+            )
 
 
 def question_unanswered(ctx: Context) -> Iterator[Due]:
@@ -433,11 +452,7 @@ def question_unanswered(ctx: Context) -> Iterator[Due]:
     for pk, ent, code, name, subject, since, created in rows:
         due, stage = _overdue_review(ctx, _local_date(since or created), QUESTION_WORKING_DAYS)
         if stage:
-            title = _("Question from %(name)s unanswered since %(due)s: %(subject)s") % {
-                "name": name,
-                "due": due.isoformat(),
-                "subject": subject,
-            }
+            title = texts.stored(QUESTION_UNANSWERED, name=name, due=due.isoformat(), subject=subject)
             yield Due(
                 ReminderKind.QUESTION_UNANSWERED,
                 stage,

@@ -5,30 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from registration.models import Enterprise
 
 
-class Notification(models.Model):
-    """One message in a user's notification centre (the header shows the unread count)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    enterprise = models.ForeignKey(
-        Enterprise, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    kind = models.CharField(_("kind"), max_length=50)
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("message"), blank=True)
-    link = models.CharField(_("link"), max_length=300, blank=True)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
-    read_at = models.DateTimeField(_("read"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread_idx")]
-
-    def __str__(self) -> str:
-        return self.title
-
-
 class ReminderKind(models.TextChoices):
     ANNUAL_REPORT = "annual_report", _("Annual report due")
     AUTHORIZATION_EXPIRING = "authorization_expiring", _("Authorization expiring or renewing")
@@ -61,8 +37,9 @@ class Reminder(models.Model):
     enterprise = models.ForeignKey(
         Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="reminders"
     )
-    title = models.CharField(_("title"), max_length=300)
-    body = models.TextField(_("message"), blank=True)
+    # stored texts (customs_portal.texts), rendered in each recipient's language when sent
+    title = models.JSONField(_("title"))
+    body = models.JSONField(_("message"), blank=True, default=str)
     link = models.CharField(_("link"), max_length=300, blank=True)
     sms = models.BooleanField(_("also by SMS"), default=False)
     run_token = models.CharField(max_length=36, db_index=True)

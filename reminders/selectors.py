@@ -1,16 +1,3 @@
-from .models import Notification
-
-
-def unread_count(*, user) -> int:
-    if not getattr(user, "pk", None):
-        return 0
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
-
-
-def notification_list(*, user):
-    return Notification.objects.filter(user=user)
-
-
 def reminder_preferences(*, user) -> list[dict]:
     """The reminder kinds this user can receive, whether each is on, and whether it may be off."""
     from .models import LEGALLY_REQUIRED_KINDS, STAFF_KINDS, ReminderKind, ReminderOptOut

@@ -1,74 +1,22 @@
-"""Telling people: the notification centre, e-mail and SMS, from one call."""
+"""Reminders: what is due is written once, told in the notification centre, then e-mailed and
+sent by SMS (notifications, in each recipient's language) once per reminder."""
 
 import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
 
 from customs_portal.bulk import rows_insert
 from customs_portal.sms import send_sms
+from notifications.emails import Recipient, display_name, emails_send, language_of, sms_texts
+from notifications.models import Notification
+from notifications.services import enterprise_language
 
-from .models import Notification, Reminder
+from .models import Reminder
 
 logger = logging.getLogger(__name__)
-
-
-def notification_create(
-    *,
-    kind: str,
-    title: str,
-    body: str = "",
-    link: str = "",
-    enterprise=None,
-    users=None,
-    email: bool = True,
-    sms: bool = False,
-) -> list[Notification]:
-    """Notify ``users`` (default: every active user of ``enterprise``).
-
-    The rows are written in the caller's transaction; e-mail and SMS go out only once it
-    commits, so a rolled-back action tells nobody.
-    """
-    if users is None:
-        users = list(enterprise.users.filter(is_active=True)) if enterprise is not None else []
-    rows = Notification.objects.bulk_create(
-        [
-            Notification(
-                user=u,
-                enterprise=enterprise or getattr(u, "enterprise", None),
-                kind=kind,
-                title=str(title)[:300],
-                body=str(body),
-                link=link,
-            )
-            for u in users
-        ]
-    )
-    recipients = sorted({u.email for u in users if u.email})
-    if email and recipients:
-        subject, message = str(title), f"{body}\n\n{link}".strip()
-        transaction.on_commit(
-            lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, recipients, fail_silently=False)
-        )
-    if sms:
-        phones = sorted(
-            {p for p in [getattr(enterprise, "contact_phone", "")] + [u.phone for u in users] if p}
-        )
-        text = str(title)
-        for phone in phones:
-            transaction.on_commit(lambda phone=phone: send_sms(phone, text))
-    return rows
-
-
-def notification_mark_read(*, user, notification_id: int | None = None) -> int:
-    """Mark one (or, with no id, every) notification of ``user`` as read."""
-    qs = Notification.objects.filter(user=user, read_at__isnull=True)
-    if notification_id is not None:
-        qs = qs.filter(pk=notification_id)
-    return qs.update(read_at=timezone.now())
 
 
 # --- reminders ------------------------------------------------------------------------------
@@ -117,14 +65,10 @@ def reminders_send(*, today, dry_run: bool = False):
     """
     import uuid
 
-    from django.utils import translation
-
     from .kinds import due_on
-    from .models import Reminder
 
-    # reminders are stored and mailed in the portal's language, whoever triggers the run
-    with translation.override(settings.LANGUAGE_CODE):
-        dues, errors = due_on(today)
+    # titles and bodies are stored texts: each recipient reads them in their own language
+    dues, errors = due_on(today)
     dues = sorted(set(dues), key=lambda d: (d.kind, d.stage, d.customs_code, d.subject, d.enterprise_id))
     if dry_run:
         existing = set(
@@ -144,8 +88,8 @@ def reminders_send(*, today, dry_run: bool = False):
                     due_date=d.due_date,
                     stage=d.stage,
                     enterprise_id=d.enterprise_id,
-                    title=str(d.title)[:300],
-                    body=str(d.body),
+                    title=d.title,
+                    body=d.body,
                     link=d.link,
                     sms=d.sms,
                     run_token=token,
@@ -266,29 +210,27 @@ def _delivery_claim(reminder_id: int):
 
 
 def _delivery_send(reminder) -> None:
-    from django.core.mail import EmailMessage, get_connection
-
     from .models import STAFF_KINDS
 
     users = _reminder_recipients([reminder])[reminder.pk]
-    emails = sorted({u.email for u in users if u.email})
-    if emails:
-        message = f"{reminder.body}\n\n{reminder.link}".strip()
-        connection = get_connection()
-        connection.send_messages(
-            [
-                EmailMessage(
-                    reminder.title, message, settings.DEFAULT_FROM_EMAIL, [to], connection=connection
-                )
-                for to in emails
-            ]
-        )
+    emails_send(
+        recipients=[Recipient(u.email, display_name(u), language_of(u)) for u in users if u.email],
+        subject=reminder.title,
+        body=reminder.body,
+        link=reminder.link,
+    )
     if reminder.sms and users:
-        phones = {u.phone for u in users if u.phone}
+        phones = [Recipient(u.phone, display_name(u), language_of(u)) for u in users if u.phone]
         if reminder.kind not in STAFF_KINDS and reminder.enterprise.contact_phone:
-            phones.add(reminder.enterprise.contact_phone)
-        for phone in sorted(phones):
-            send_sms(phone, reminder.title)
+            phones.append(
+                Recipient(
+                    reminder.enterprise.contact_phone,
+                    reminder.enterprise.contact_name,
+                    enterprise_language(reminder.enterprise, users),
+                )
+            )
+        for phone, text in sms_texts(recipients=phones, text=reminder.title):
+            send_sms(phone, text)
 
 
 def reminders_requeue_undelivered(*, now: dt.datetime | None = None, dry_run: bool = False) -> list:

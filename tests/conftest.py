@@ -75,7 +75,9 @@ def enterprise_factory(db):
 def trader_factory(db):
     from registration.models import User
 
-    def create(enterprise, *, admin=True, username=None, password="correct-horse-battery"):
+    # language: what the user reads the portal and their messages in; signing in switches the
+    # portal to it. English, as the browser tests' pages (a test wanting Chinese says so).
+    def create(enterprise, *, admin=True, username=None, password="correct-horse-battery", language="en"):
         n = next(_counter)
         user = User.objects.create_user(
             username=username or f"trader{n}",
@@ -83,6 +85,7 @@ def trader_factory(db):
             password=password,
             enterprise=enterprise,
             is_enterprise_admin=admin,
+            language=language,
         )
         return user
 
@@ -119,13 +122,14 @@ def staff_factory(db):
     from customs_portal.permissions import STAFF_ROLES
     from registration.models import User
 
-    def create(role="reviewer", *, username=None, password="correct-horse-battery"):
+    def create(role="reviewer", *, username=None, password="correct-horse-battery", language="en"):
         n = next(_counter)
         user = User.objects.create_user(
             username=username or f"{role}{n}",
             password=password,
             is_staff=True,
             email=f"{role}{n}@customs.example",
+            language=language,
         )
         group, _ = Group.objects.get_or_create(name=STAFF_ROLES[role])
         user.groups.add(group)

@@ -42,6 +42,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from customs_portal import texts
 from customs_portal.bulk import rows_insert
 from customs_portal.errors import ApplicationError
 from declarations.selectors import reasons_by_field
@@ -549,21 +550,32 @@ def callback_deliver(*, endpoint_id: int) -> str:
     return outcome
 
 
+# the notification to the enterprise's administrators, read in each one's language
+CALLBACK_PAUSED = texts.define(
+    "exchange.notice.callback_paused", gettext_lazy("Receipts are no longer pushed to your callback URL")
+)
+CALLBACK_PAUSED_BODY = texts.define(
+    "exchange.notice.callback_paused.body",
+    gettext_lazy(
+        "%(n)d deliveries to %(url)s failed in a row (last error: %(error)s). The portal has "
+        "paused the callback; your receipts can still be fetched from GET /api/v1/receipts/. "
+        "Fix the receiving end and ask customs to resume it."
+    ),
+)
+
+
 def _notify_paused(endpoint: CallbackEndpoint) -> None:
     from django.urls import reverse
 
-    from reminders.services import notification_create
+    from notifications.services import notification_create
 
     admins = list(endpoint.enterprise.users.filter(is_active=True, is_enterprise_admin=True))
     notification_create(
         kind="callback_paused",
-        title=_("Receipts are no longer pushed to your callback URL"),
-        body=_(
-            "%(n)d deliveries to %(url)s failed in a row (last error: %(error)s). The portal has "
-            "paused the callback; your receipts can still be fetched from GET /api/v1/receipts/. "
-            "Fix the receiving end and ask customs to resume it."
-        )
-        % {"n": endpoint.failures, "url": endpoint.url, "error": endpoint.last_error},
+        title=texts.stored(CALLBACK_PAUSED),
+        body=texts.stored(
+            CALLBACK_PAUSED_BODY, n=endpoint.failures, url=endpoint.url, error=endpoint.last_error
+        ),
         link=reverse("account:callback"),
         enterprise=endpoint.enterprise,
         users=admins,

@@ -34,6 +34,10 @@ EDITABLE_FIELDS = (
 )
 LIMITS = {"item_no": 30, "name": 250, "description": 2000}
 
+# notifications of the review, read in each user's language
+GOODS_APPROVED = texts.define("goods.notice.approved", _("Goods %(item_no)s approved by customs"))
+GOODS_REJECTED = texts.define("goods.notice.rejected", _("Goods %(item_no)s rejected by customs"))
+
 REGISTERED = texts.define("goods.registered", _("Registered"))
 CORRECTED = texts.define("goods.corrected", _("Corrected by the enterprise"))
 
@@ -139,14 +143,16 @@ def goods_update(*, goods: Goods, actor=None, data: dict) -> Goods:
 
 
 def _notify(goods: Goods, title) -> None:
+    """``title`` is a stored text (read in each user's language); the body is the reviewer's own
+    words, shown as written."""
     from django.urls import reverse
 
-    from reminders.services import notification_create
+    from notifications.services import notification_create
 
     notification_create(
         kind="goods_review",
         title=title,
-        body=goods.review_reason,
+        body=goods.review_reason or "",
         link=reverse("declarations:goods_detail", args=[goods.pk]),
         enterprise=goods.enterprise,
         email=False,
@@ -157,7 +163,7 @@ def goods_approve(*, goods: Goods, actor) -> Goods:
     def after(locked: Goods) -> None:
         _notify(
             locked,
-            interpolate_lazy(_("Goods %(item_no)s approved by customs"), {"item_no": locked.item_no}),
+            texts.stored(GOODS_APPROVED, item_no=locked.item_no),
         )
 
     return run_transition(
@@ -176,7 +182,7 @@ def goods_reject(*, goods: Goods, actor, reason: str) -> Goods:
     def after(locked: Goods) -> None:
         _notify(
             locked,
-            interpolate_lazy(_("Goods %(item_no)s rejected by customs"), {"item_no": locked.item_no}),
+            texts.stored(GOODS_REJECTED, item_no=locked.item_no),
         )
 
     return run_transition(

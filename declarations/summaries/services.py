@@ -11,6 +11,7 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError
 from customs_portal.fsm import run_transition
 from customs_portal.permissions import user_has_staff_role
@@ -583,18 +584,34 @@ def summary_form_return(*, form: SummaryForm, actor, reason: str) -> SummaryForm
     return form
 
 
+# the notification of a return, read in each user's language; the reason is the reviewer's own
+# words, shown as written
+FORM_RETURNED = texts.define("summaries.notice.returned", _("A summary declaration form was returned"))
+FORM_RETURNED_BODY = texts.define(
+    "summaries.notice.returned.body",
+    _("Summary form %(form)s (%(status)s) was returned by customs. Reason: %(reason)s"),
+)
+FORM_RETURNED_ACTION = texts.define(
+    "summaries.notice.returned.action", _("Correct the summary form as asked and submit it again.")
+)
+
+
 def _notify_return(form: SummaryForm) -> None:
-    try:
-        from reminders.services import notification_create
-    except ImportError:  # pragma: no cover - reminders not installed
-        return
     from django.urls import reverse
+
+    from notifications.services import notification_create
 
     notification_create(
         kind="summary_returned",
         enterprise=form.enterprise,
-        title=_("A summary declaration form was returned"),
-        body=f"{form} — {form.return_reason}",
+        title=texts.stored(FORM_RETURNED),
+        body=texts.stored(
+            FORM_RETURNED_BODY,
+            form=str(form),
+            status=texts.choice(SummaryStatus, form.status),
+            reason=form.return_reason,
+        ),
+        action=texts.stored(FORM_RETURNED_ACTION),
         link=reverse("summaries:form_detail", args=[form.pk]),
     )
 

@@ -4,20 +4,12 @@ Read-only queries on other parts' models (authorizations, declaration lists, sum
 scoped to the asking enterprise and aggregated in the database (one query per block).
 """
 
-from django.apps import apps
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from . import selectors
 from .models import AnnualReportStatus, QuestionStatus
-
-
-def _model(label):
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
 
 
 def _url(name, *args, fallback=""):
@@ -60,42 +52,35 @@ def enterprise_glance(*, enterprise, user) -> dict:
             }
         )
 
-    clearance_error_count = 0
-    if _model("declarations.Inventory") is not None:
-        clearance_error_count = selectors.clearance_errors(enterprise=enterprise).count()
-        returned = selectors.clearance_errors(enterprise=enterprise).filter(status="returned").count()
-        if returned:
-            waiting.append(
-                {
-                    "label": _("Returned declaration lists to correct"),
-                    "count": returned,
-                    "link": reverse("cooperation:clearance_errors"),
-                }
-            )
+    clearance_error_count = selectors.clearance_errors(enterprise=enterprise).count()
+    returned = selectors.clearance_errors(enterprise=enterprise).filter(status="returned").count()
+    if returned:
+        waiting.append(
+            {
+                "label": _("Returned declaration lists to correct"),
+                "count": returned,
+                "link": reverse("cooperation:clearance_errors"),
+            }
+        )
 
-    authorization_counts: list[tuple[str, int]] = []
-    from reminders import authorization_reads
+    from django.db.models import Q
 
-    Authorization = authorization_reads.model_or_none()
-    if Authorization is not None:
-        qs = Authorization.objects.filter(authorization_reads.party_q(enterprise))
-        authorization_counts = _status_counts(qs, Authorization)
-        supplement = qs.filter(status="supplement_requested").count()
-        if supplement:
-            waiting.append(
-                {
-                    "label": _("Authorizations needing supplementary materials"),
-                    "count": supplement,
-                    "link": _url("authorization:list"),
-                }
-            )
+    from authorization.models import Authorization
+    from declarations.summaries.models import SummaryForm
 
-    summary_counts: list[tuple[str, int]] = []
-    SummaryForm = _model("summaries.SummaryForm")
-    if SummaryForm is not None:
-        from reminders.summary_reads import enterprise_summaries
+    qs = Authorization.objects.filter(Q(principal=enterprise) | Q(agent=enterprise))
+    authorization_counts = _status_counts(qs, Authorization)
+    supplement = qs.filter(status="supplement_requested").count()
+    if supplement:
+        waiting.append(
+            {
+                "label": _("Authorizations needing supplementary materials"),
+                "count": supplement,
+                "link": _url("authorization:list"),
+            }
+        )
 
-        summary_counts = _status_counts(enterprise_summaries(enterprise), SummaryForm)
+    summary_counts = _status_counts(SummaryForm.objects.filter(enterprise=enterprise), SummaryForm)
 
     answered = selectors.questions_for(enterprise=enterprise).filter(status=QuestionStatus.ANSWERED).count()
     if answered:

@@ -8,9 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.fsm import run_transition
-from reminders.services import notification_create
+from notifications.services import notification_create
 
 from .models import (
     AnnualReport,
@@ -23,6 +24,28 @@ from .models import (
     QuestionHistory,
     QuestionMessage,
     QuestionStatus,
+)
+
+# notifications: stored as message ids, read in each recipient's language
+REPORT_ACCEPTED = texts.define(
+    "cooperation.notice.annual_report_accepted", _("Your annual report for %(year)s was accepted")
+)
+REPORT_RETURNED = texts.define(
+    "cooperation.notice.annual_report_returned",
+    _("Your annual report for %(year)s was returned for correction"),
+)
+REPORT_NOTE = texts.define("cooperation.notice.annual_report_note", _("Customs wrote: %(note)s"))
+REPORT_RETURNED_ACTION = texts.define(
+    "cooperation.notice.annual_report_returned.action",
+    _("Correct the annual report as asked and submit it again."),
+)
+QUESTION_ANSWERED = texts.define(
+    "cooperation.notice.question_answered", _("Customs answered your question: %(subject)s")
+)
+QUESTION_ANSWER = texts.define("cooperation.notice.question_answer", _("The answer: %(text)s"))
+QUESTION_ANSWERED_ACTION = texts.define(
+    "cooperation.notice.question_answered.action",
+    _("Read the answer in the portal; you can ask a follow-up question there."),
 )
 
 REPORT_FIELDS = (
@@ -110,16 +133,11 @@ def annual_report_review(*, report: AnnualReport, reviewer, accept: bool, note: 
         locked.reviewed_at = timezone.now()
 
     def after(locked):
-        if accept:
-            title = interpolate_lazy(_("Your annual report for %(year)s was accepted"), {"year": locked.year})
-        else:
-            title = interpolate_lazy(
-                _("Your annual report for %(year)s was returned for correction"), {"year": locked.year}
-            )
         notification_create(
             kind="annual_report",
-            title=str(title),
-            body=note,
+            title=texts.stored(REPORT_ACCEPTED if accept else REPORT_RETURNED, year=locked.year),
+            body=texts.stored(REPORT_NOTE, note=note) if note else "",
+            action=None if accept else texts.stored(REPORT_RETURNED_ACTION),
             link=reverse("cooperation:annual_report"),
             enterprise=locked.enterprise,
         )
@@ -274,12 +292,9 @@ def question_answer(*, question: Question, actor, text: str, files=()) -> Questi
         _attach(message, files)
         notification_create(
             kind="question_answered",
-            title=str(
-                interpolate_lazy(
-                    _("Customs answered your question: %(subject)s"), {"subject": locked.subject}
-                )
-            ),
-            body=text.strip(),
+            title=texts.stored(QUESTION_ANSWERED, subject=locked.subject),
+            body=texts.stored(QUESTION_ANSWER, text=text.strip()),
+            action=texts.stored(QUESTION_ANSWERED_ACTION),
             link=reverse("cooperation:question_detail", args=[locked.pk]),
             enterprise=locked.enterprise,
         )

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from authorization import services
 from authorization.models import Authorization, AuthorizationChange
+from customs_portal import texts
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,9 @@ def test_request_supplement_with_the_list_action(en_reviewer_client, files, owne
     )
     auth = fetch(files["late"])
     assert auth.status == "supplement_requested"
-    assert owner_user.notifications.filter(kind="authorization", body__contains="Licence copy").exists()
+    assert any(
+        "Licence copy" in texts.render(n.body) for n in owner_user.notifications.filter(kind="authorization")
+    )
 
 
 def test_decision_from_the_files_own_page(en_reviewer_client, files):

@@ -9,7 +9,7 @@ from authorization import services
 from authorization.models import Authorization, AuthorizationHistory, AuthorizationPreference
 from customs_portal import texts
 from customs_portal.errors import ApplicationError
-from reminders.models import Notification
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -9,10 +9,11 @@ from authorization import services
 from authorization.models import Authorization, AuthorizationChange
 from authorization.selectors import authorization_is_valid
 from authorization.tasks import expire_authorizations_task
+from customs_portal import texts
 from customs_portal.errors import ApplicationError
 from customs_portal.models import CalendarDay, CalendarYear
 from customs_portal.workdays import CalendarYearUnknown
-from reminders.models import Notification
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -176,7 +177,7 @@ def test_renewal_runs_30_days_before_valid_to_and_counts_from_valid_to(
     assert auth.history.get().event == "renew"
     for user in (owner_user, broker_user):
         assert Notification.objects.filter(
-            user=user, kind="authorization", title__contains=auth.number
+            user=user, kind="authorization", title__params__number=auth.number
         ).exists()
     # Idempotent: the same day again renews nothing more.
     assert services.authorizations_expire_and_renew(on_date=D(2026, 3, 1))["renewed"] == []
@@ -297,4 +298,4 @@ def test_both_parties_are_told_once_when_a_party_is_renamed(
     enterprise_name_changed.send(sender=type(owner), enterprise=owner, old_name=old, actor=None)
     for user in (owner_user, broker_user):
         notes = Notification.objects.filter(user=user, kind="authorization")
-        assert notes.count() == 1 and "Renamed Co" in notes.get().title
+        assert notes.count() == 1 and "Renamed Co" in texts.render(notes.get().title)

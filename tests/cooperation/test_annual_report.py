@@ -6,9 +6,9 @@ import pytest
 from django.utils import timezone
 
 from customs_portal.errors import ApplicationError
+from notifications.models import Notification
 from registration.cooperation.models import AnnualReport, AnnualReportHistory
 from registration.cooperation.services import annual_report_review, annual_report_submit
-from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -2,8 +2,8 @@ from io import StringIO
 
 import pytest
 
+from notifications.models import Notification
 from registration.cooperation.models import PolicyNotice, Question, QuestionMessage
-from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -93,9 +93,9 @@ def test_another_enterprises_question_attachment_and_lists_are_invisible(
 def test_notice_of_another_role_and_notifications_of_another_user_stay_hidden(
     trader_client, trader, other_enterprise, trader_factory, reviewer
 ):
+    from notifications.models import Notification
+    from notifications.services import notification_create
     from registration.cooperation.models import PolicyNotice
-    from reminders.models import Notification
-    from reminders.services import notification_create
 
     stranger = trader_factory(other_enterprise)
     notification_create(

@@ -4,9 +4,9 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from customs_portal.errors import ApplicationError
+from notifications.models import Notification
 from registration.cooperation.models import Question, QuestionAttachment, QuestionMessage
 from registration.cooperation.services import question_answer, question_ask, question_close
-from reminders.models import Notification
 
 pytestmark = pytest.mark.django_db
 

@@ -52,6 +52,7 @@ PARTS = [
     "summaries",
     "channels",
     "reminders",
+    "notifications",
 ]
 
 

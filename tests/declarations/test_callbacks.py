@@ -15,7 +15,7 @@ from django.utils import timezone, translation
 from declarations.exchange import services
 from declarations.exchange.models import CallbackEndpoint
 from declarations.intake import intake_entries
-from reminders.models import Notification
+from notifications.models import Notification
 
 from . import ceb_builders as b
 

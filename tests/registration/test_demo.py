@@ -21,7 +21,7 @@ def counts():
     from django.contrib.auth.models import Group
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from reminders.models import Notification
+    from notifications.models import Notification
 
     return {
         "enterprises": Enterprise.objects.count(),

@@ -207,7 +207,7 @@ def test_approval_switches_the_name_and_keeps_the_old_licence_readable_by_staff(
     mailoutbox,
     django_capture_on_commit_callbacks,
 ):
-    from reminders.models import Notification
+    from notifications.models import Notification
 
     enterprise = with_licence(enterprise)
     old_name, old_licence = enterprise.name, enterprise.licence_file.name
@@ -272,7 +272,7 @@ def test_approval_flags_the_authorizations_that_name_the_enterprise(
 def test_rejection_leaves_everything_as_it_was_and_shows_the_reason(
     enterprise, trader, reviewer_client, trader_client, django_capture_on_commit_callbacks, mailoutbox
 ):
-    from reminders.models import Notification
+    from notifications.models import Notification
 
     enterprise = with_licence(enterprise)
     before = {f: getattr(enterprise, f) for f in ("name", "status", "customs_code", "licence_file")}

@@ -2,7 +2,8 @@
 
 import pytest
 
-from reminders.models import Notification, Reminder
+from notifications.models import Notification
+from reminders.models import Reminder
 
 from .conftest import aware, d, stages
 

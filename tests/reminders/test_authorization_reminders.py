@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from authorization.models import Authorization, AuthorizationHistory
-from reminders.models import Notification
+from notifications.models import Notification
 
 from .conftest import aware, stages
 

@@ -3,8 +3,9 @@
 import pytest
 from django.utils import timezone
 
+from customs_portal import texts
+from notifications.models import Notification
 from registration.models import Enterprise, EnterpriseStatus
-from reminders.models import Notification
 
 from .conftest import aware, stages
 from .factories import enterprise_history, returned_inventory
@@ -31,7 +32,7 @@ def test_corrections_asked_remind_the_enterprise_at_once_then_weekly(
     assert stages(run_reminders("2026-03-05"), "waiting") == []
     assert stages(run_reminders("2026-03-09"), "waiting") == [("waiting", "WAITING+7", f"REG-{e.pk}")]
     n = Notification.objects.filter(user=user, kind="waiting").first()
-    assert "Licence scan unreadable" in n.body
+    assert "Licence scan unreadable" in texts.render(n.body)
 
 
 def test_returned_lists_remind_the_sender_once_per_enterprise_not_per_parcel(

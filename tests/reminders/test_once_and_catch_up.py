@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from reminders.models import Notification, Reminder, ReminderOptOut
+from notifications.models import Notification
+from reminders.models import Reminder, ReminderOptOut
 from reminders.services import reminder_deliver, reminder_preferences_set, reminders_send
 
 from .conftest import aware, d, stages

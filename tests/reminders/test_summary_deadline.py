@@ -2,7 +2,7 @@
 
 import pytest
 
-from reminders.models import Notification
+from notifications.models import Notification
 
 from .conftest import aware, stages
 from .factories import returned_inventory
