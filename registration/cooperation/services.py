@@ -2,7 +2,6 @@
 
 import datetime as dt
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +37,11 @@ REPORT_NOTE = texts.define("cooperation.notice.annual_report_note", _("Customs w
 REPORT_RETURNED_ACTION = texts.define(
     "cooperation.notice.annual_report_returned.action",
     _("Correct the annual report as asked and submit it again."),
+)
+NOTICE_BODY = texts.define("cooperation.notice.policy_notice", _("%(body)s\n\nEffective from %(date)s."))
+NOTICE_ACTION = texts.define(
+    "cooperation.notice.policy_notice.action",
+    _("Read the notice in the portal and check whether it changes how your enterprise declares."),
 )
 QUESTION_ANSWERED = texts.define(
     "cooperation.notice.question_answered", _("Customs answered your question: %(subject)s")
@@ -171,9 +175,12 @@ def policy_notice_publish(*, notice: PolicyNotice, actor) -> PolicyNotice:
 
 
 def policy_notice_email(*, notice_id: int) -> int:
-    """E-mail a published notice to the users of the enterprises it concerns; once only."""
-    from django.core.mail import EmailMessage, get_connection
+    """E-mail a published notice to the users of the enterprises it concerns; once only.
 
+    Through the portal's e-mail builder: each user is greeted by name in their own language,
+    with the notice's effective date and an absolute link to it; the notice itself is shown as
+    customs wrote it."""
+    from notifications.emails import Recipient, display_name, emails_send, language_of
     from registration.models import User
 
     with transaction.atomic():
@@ -181,24 +188,18 @@ def policy_notice_email(*, notice_id: int) -> int:
         if notice is None or notice.published_at is None or notice.emailed_at is not None:
             return 0
         enterprise_ids = list(_concerned_enterprises(notice).values_list("pk", flat=True))
-        emails = sorted(
-            set(
-                User.objects.filter(enterprise_id__in=enterprise_ids, is_active=True)
-                .exclude(email="")
-                .values_list("email", flat=True)
-            )
-        )
-        body = f"{notice.body}\n\n{notice.effective_date.isoformat()}\n{reverse('cooperation:notice_detail', args=[notice.pk])}"
-        connection = get_connection()
-        connection.send_messages(
-            [
-                EmailMessage(notice.title, body, settings.DEFAULT_FROM_EMAIL, [to], connection=connection)
-                for to in emails
-            ]
+        users = User.objects.filter(enterprise_id__in=enterprise_ids, is_active=True).exclude(email="")
+        recipients = [Recipient(u.email, display_name(u), language_of(u)) for u in users.order_by("pk")]
+        sent = emails_send(
+            recipients=recipients,
+            subject=notice.title,
+            body=texts.stored(NOTICE_BODY, body=notice.body, date=notice.effective_date.isoformat()),
+            action=texts.stored(NOTICE_ACTION),
+            link=reverse("cooperation:notice_detail", args=[notice.pk]),
         )
         notice.emailed_at = timezone.now()
         notice.save(update_fields=["emailed_at"])
-    return len(emails)
+    return sent
 
 
 def _concerned_enterprises(notice: PolicyNotice):

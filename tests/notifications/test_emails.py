@@ -109,3 +109,35 @@ def test_a_reminder_email_has_the_greeting_the_link_and_an_html_part(
     assert mail.body.startswith(f"Dear {trader.username},")
     assert "https://portal.example/cooperation/annual-report/" in mail.body
     assert mail.alternatives and mail.alternatives[0][1] == "text/html"
+
+
+def test_a_policy_notice_email_frames_the_notice_in_the_readers_language(
+    enterprise_factory, trader_factory, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    from registration.cooperation.models import PolicyNotice
+    from registration.cooperation.services import policy_notice_publish
+
+    broker = enterprise_factory(roles=("broker",))
+    english = trader_factory(broker)
+    chinese = trader_factory(broker, admin=False, language="zh-hans")
+    notice = PolicyNotice.objects.create(
+        title="跨境电商出口新规",
+        body="自下月起执行。",
+        effective_date=dt.date(2026, 12, 1),
+        for_broker=True,
+        email_on_publish=True,
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        policy_notice_publish(notice=notice, actor=reviewer)
+    mails = {m.to[0]: m for m in mailoutbox}
+    link = f"https://portal.example/cooperation/notices/{notice.pk}/"
+    # the notice as customs wrote it, framed in each reader's language
+    assert mails[english.email].subject == mails[chinese.email].subject == "跨境电商出口新规"
+    assert mails[english.email].body.startswith(f"Dear {english.username},")
+    assert (
+        "自下月起执行。" in mails[english.email].body
+        and "Effective from 2026-12-01." in mails[english.email].body
+    )
+    assert link in mails[english.email].body and link in mails[english.email].alternatives[0][0]
+    assert mails[chinese.email].body.startswith(f"{chinese.username}，您好")
+    assert "Effective" not in mails[chinese.email].body
