@@ -403,12 +403,15 @@ def test_every_notification_is_read_in_its_readers_language_whoever_wrote_it(
                 message.body, other, world.names
             )
         client.logout()
+    sms_languages = set()
     for sent in sms.outbox:
         reader = next((u for u in world.users if u.phone and u.phone == sent["phone"]), None)
         if reader is not None:
+            sms_languages.add(reader.language)
             bad = wrong_language(sent["text"], reader.language, world.names)
             if bad:
                 problems.append(f"SMS to {reader.username}: {bad} in {sent['text']!r}")
+    assert sms_languages == set(LANGUAGES)  # the last-day reminders went by SMS to readers of both
     assert not problems, "\n".join(problems[:40])
 
 
