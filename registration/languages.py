@@ -42,8 +42,10 @@ def language_switch(request, language: str) -> None:
 
 
 def on_user_logged_in(sender, request, user, **kwargs):
+    """The response that signs the user in carries their language's cookie (the next page is in
+    it). Nothing is activated here: a sign-in answers with a redirect."""
     if request is not None and getattr(user, "language", ""):
-        language_switch(request, language_normalise(user.language))
+        setattr(request, REQUEST_ATTRIBUTE, language_normalise(user.language))
 
 
 class UserLanguageMiddleware:
