@@ -8,8 +8,16 @@ from django.shortcuts import redirect
 
 # Paths an enterprise that customs has not approved yet may still reach: finishing its own
 # registration, signing out, switching language (domain: like the single window's "no-card
-# login", limited to new-enterprise registration).
-ALLOWED_PREFIXES = ("/registration/", "/accounts/", "/i18n/", "/static/", "/jsi18n/")
+# login", limited to new-enterprise registration), and reading its notifications (the header
+# shows their unread count; they tell of corrections asked for and of the review's decision).
+ALLOWED_PREFIXES = (
+    "/registration/",
+    "/accounts/",
+    "/i18n/",
+    "/static/",
+    "/jsi18n/",
+    "/reminders/notifications/",
+)
 
 
 class RegistrationGateMiddleware:
