@@ -299,7 +299,7 @@ WHERE id > %(after)s AND (status = 'cancelled' OR (status = 'released' AND id %%
 INSERT_REJECTIONS = f"""
 INSERT INTO declarations_intakerejection (sender_id, kind, key, guid, reason, payload, created_at)
 SELECT (%(s_id)s::bigint[])[1 + floor({SELLERS} * power(random(), 2))::int], 'inventory', 'BPR-' || n,
-    lpad(n::text, 36, '0'), 'copNo: this field is required.', '{{}}'::jsonb,
+    lpad(n::text, 36, '0'), to_jsonb('copNo: this field is required.'::text), '{{}}'::jsonb,
     now() - random() * interval '365 days'
 FROM generate_series(%(first)s, %(last)s) AS n
 """

@@ -123,7 +123,7 @@ WHERE i.ebc_enterprise_id = ANY(%(sellers)s)
 
 INSERT_REJECTIONS = """
 INSERT INTO declarations_intakerejection (sender_id, kind, key, guid, reason, payload, created_at)
-SELECT %(sender)s, 'inventory', 'PC-R-' || n, '', '2001: ebcCode 9999999999 is not registered', '{}'::jsonb,
+SELECT %(sender)s, 'inventory', 'PC-R-' || n, '', to_jsonb('2001: ebcCode 9999999999 is not registered'::text), '{}'::jsonb,
     now() - interval '1 minute' * n
 FROM generate_series(1, %(count)s) AS n
 """

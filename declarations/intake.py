@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
+
+from customs_portal import texts
 
 from . import ceb
 from .serializers import KEY_FIELDS, SERIALIZERS
@@ -29,6 +31,13 @@ SENDER_FIELDS = {
 
 # Implementer-defined receipt code (4000-9999 are free): the key's enterprise is not the party.
 CODE_NOT_SENDERS_PARTY = "4003"
+NOT_SENDERS_PARTY = texts.define(
+    "declarations.receipt.not_senders_party",
+    _("the API key's enterprise (%(code)s) is not the %(fields)s of this entry"),
+)
+SCHEMA_REFUSED = texts.define(
+    "declarations.receipt.schema_refused", _("The message does not conform to the CEB schema (2022-05):")
+)
 
 
 def _services():
@@ -90,17 +99,22 @@ def intake_entries(*, kind: str, entries: list, sender) -> IntakeResult:
     for index, raw in enumerate(entries):
         serializer = serializer_class(raw)
         if not serializer.is_valid():
-            info = f"{ceb.CODE_SCHEMA}: " + "; ".join(serializer.errors)
+            info = texts.joined([ceb.CODE_SCHEMA, texts.joined(serializer.error_texts)], ": ")
         elif not speaks_for(kind, serializer.validated_data, sender):
             refused_for_sender += 1
-            info = f"{CODE_NOT_SENDERS_PARTY}: " + _(
-                "the API key's enterprise (%(code)s) is not the %(fields)s of this entry"
-            ) % {"code": sender.customs_code or sender.uscc, "fields": party_fields}
+            info = texts.joined(
+                [
+                    CODE_NOT_SENDERS_PARTY,
+                    texts.stored(
+                        NOT_SENDERS_PARTY, code=sender.customs_code or sender.uscc, fields=party_fields
+                    ),
+                ],
+                ": ",
+            )
         else:
             valid.append((index, serializer.validated_data))
             continue
-        info = info[:1000]
-        receipts[index] = Receipt(guid=serializer.guid, key=serializer.key, status="rejected", info=info)
+        receipts[index] = Receipt(guid=serializer.guid, key=serializer.key, status="rejected", text=info)
         rejections.append(
             {
                 "kind": kind,
@@ -147,13 +161,22 @@ def parse_or_refuse(*, body: bytes, sender) -> ceb.ParsedMessage:
                         "kind": "message",
                         "key": "",
                         "guid": refused.guid,
-                        "reason": refused.info,
+                        "reason": _schema_reason(refused),
                         "payload": {"root": refused.kind.root if refused.kind else ""},
                     }
                 ],
             )
-        refused.receipt = Receipt(guid=refused.guid, key="", status="rejected", info=refused.info)
+        refused.receipt = Receipt(guid=refused.guid, key="", status="rejected", text=refused.info)
         raise
+
+
+def _schema_reason(refused: ceb.MessageRefused) -> dict:
+    """A message the schema refused, for the clearance error log: the reason in each reader's
+    language, the schema's own error lines as the validator wrote them."""
+    parts = [texts.stored(SCHEMA_REFUSED)]
+    if refused.errors:
+        parts.append("; ".join(refused.errors))
+    return texts.joined([refused.code, texts.joined(parts, " ")], ": ")
 
 
 def intake_message(*, body: bytes, sender) -> IntakeResult:

@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin, transition
 
+from customs_portal import texts
 from customs_portal.models import StatusHistory
 from registration.models import Enterprise
 
@@ -462,7 +463,9 @@ class IntakeRejection(models.Model):
     kind = models.CharField(_("kind"), max_length=20)  # order, payment, ..., or "message"
     key = models.CharField(_("key"), max_length=60, blank=True)
     guid = models.CharField(max_length=36, blank=True)
-    reason = models.TextField(_("reason"))
+    # a stored text (customs_portal.texts), read in each reader's language; rows written
+    # before hold the text as it was
+    reason = texts.StoredTextField(_("reason"))
     payload = models.JSONField(default=dict, blank=True, encoder=DjangoJSONEncoder)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -475,6 +478,11 @@ class IntakeRejection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key or self.guid}"
+
+    def reason_text(self) -> str:
+        return texts.render(self.reason)
+
+    reason_text.short_description = _("reason")
 
 
 class InventoryNumberCounter(models.Model):

@@ -28,8 +28,10 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 from lxml import etree
+
+from customs_portal import texts
 
 from .ceb import KIND_BY_NAME, SCHEMA_FILE
 
@@ -38,6 +40,42 @@ _DECIMAL_LEXICAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 _INT_LEXICAL = re.compile(r"^[+-]?\d+$")
 _SPACES = re.compile(r"[ \t\r\n]+")
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # xs:int
+
+# Field errors are stored texts (customs_portal.texts): the receipt renders them in the
+# request's language, the clearance error log in each reader's.
+NOT_STRING = texts.define("declarations.field.not_string", _("must be a string"))
+REQUIRED = texts.define("declarations.field.required", _("is required"))
+EXACT_LENGTH = texts.define(
+    "declarations.field.exact_length", _("must be exactly %(n)d characters (got %(got)d)")
+)
+MAX_LENGTH = texts.define(
+    "declarations.field.max_length", _("must be at most %(n)d characters (got %(got)d)")
+)
+MIN_LENGTH = texts.define("declarations.field.min_length", _("must be at least %(n)d characters"))
+NOT_DECIMAL = texts.define("declarations.field.not_decimal", _("must be a decimal number"))
+FRACTION_DIGITS = texts.define(
+    "declarations.field.fraction_digits", _("may have at most %(n)d decimal places")
+)
+TOTAL_DIGITS = texts.define("declarations.field.total_digits", _("may have at most %(n)d digits"))
+NOT_INTEGER = texts.define("declarations.field.not_integer", _("must be a whole number"))
+OUT_OF_RANGE = texts.define("declarations.field.out_of_range", _("is out of range"))
+NOT_A_FIELD = texts.define("declarations.field.unknown", _("is not a field of this message"))
+NOT_OBJECT = texts.define("declarations.field.entry_not_object", _("each entry must be a JSON object"))
+NO_LINES = texts.define("declarations.field.no_lines", _("at least one line is required"))
+TOO_MANY_LINES = texts.define("declarations.field.too_many_lines", _("at most %(n)d lines per entry"))
+LINE_NOT_OBJECT = texts.define("declarations.field.line_not_object", _("each line must be a JSON object"))
+
+
+class FieldError(ValueError):
+    """A field's value is refused; ``text`` (a stored text) says why."""
+
+    def __init__(self, message_id: str, **params):
+        self.text = texts.stored(message_id, **params)
+        super().__init__(message_id)
+
+    def __str__(self) -> str:
+        return texts.render(self.text)
+
 
 NON_BLANK = frozenset({"orderNo", "copNo", "logisticsNo", "invtNo", "itemNo"})
 
@@ -118,29 +156,25 @@ def clean_value(spec: FieldSpec, value):
     """The typed value of one field, or raise ValueError with a readable reason."""
     if spec.type == "string":
         if not isinstance(value, str):
-            raise ValueError(_("must be a string"))
+            raise FieldError(NOT_STRING)
         if spec.collapse:
             value = _SPACES.sub(" ", value).strip()
         size = len(value)
         if spec.required and spec.name in NON_BLANK and not value.strip():
-            raise ValueError(_("is required"))
+            raise FieldError(REQUIRED)
         if not value and not spec.required:
             return ""
         if spec.length is not None and size != spec.length:
-            raise ValueError(
-                _("must be exactly %(n)d characters (got %(got)d)") % {"n": spec.length, "got": size}
-            )
+            raise FieldError(EXACT_LENGTH, n=spec.length, got=size)
         if spec.max_length is not None and size > spec.max_length:
-            raise ValueError(
-                _("must be at most %(n)d characters (got %(got)d)") % {"n": spec.max_length, "got": size}
-            )
+            raise FieldError(MAX_LENGTH, n=spec.max_length, got=size)
         if spec.min_length is not None and size < spec.min_length:
-            raise ValueError(_("must be at least %(n)d characters") % {"n": spec.min_length})
+            raise FieldError(MIN_LENGTH, n=spec.min_length)
         return value
 
     if spec.type == "decimal":
         if isinstance(value, bool):
-            raise ValueError(_("must be a decimal number"))
+            raise FieldError(NOT_DECIMAL)
         if isinstance(value, decimal.Decimal):
             number = value
         elif isinstance(value, int):
@@ -152,36 +186,40 @@ def clean_value(spec: FieldSpec, value):
             if text == "" and spec.default is not None:
                 text = spec.default
             if not _DECIMAL_LEXICAL.match(text):
-                raise ValueError(_("must be a decimal number"))
+                raise FieldError(NOT_DECIMAL)
             number = decimal.Decimal(text)
         else:
-            raise ValueError(_("must be a decimal number"))
+            raise FieldError(NOT_DECIMAL)
         if not number.is_finite():
-            raise ValueError(_("must be a decimal number"))
+            raise FieldError(NOT_DECIMAL)
         total, fraction = _digits(number)
         if spec.fraction_digits is not None and fraction > spec.fraction_digits:
-            raise ValueError(_("may have at most %(n)d decimal places") % {"n": spec.fraction_digits})
+            raise FieldError(FRACTION_DIGITS, n=spec.fraction_digits)
         if spec.total_digits is not None and total > spec.total_digits:
-            raise ValueError(_("may have at most %(n)d digits") % {"n": spec.total_digits})
+            raise FieldError(TOTAL_DIGITS, n=spec.total_digits)
         return number
 
     # int
     if isinstance(value, bool):
-        raise ValueError(_("must be a whole number"))
+        raise FieldError(NOT_INTEGER)
     if isinstance(value, int):
         number = value
     elif isinstance(value, str) and _INT_LEXICAL.match(value.strip()):
         number = int(value.strip())
     else:
-        raise ValueError(_("must be a whole number"))
+        raise FieldError(NOT_INTEGER)
     if not INT_MIN <= number <= INT_MAX:
-        raise ValueError(_("is out of range"))
+        raise FieldError(OUT_OF_RANGE)
     if spec.total_digits is not None and len(str(abs(number))) > spec.total_digits:
-        raise ValueError(_("may have at most %(n)d digits") % {"n": spec.total_digits})
+        raise FieldError(TOTAL_DIGITS, n=spec.total_digits)
     return number
 
 
-def _clean_fields(specs, data: dict, prefix: str, errors: list[str], allowed_extra=()) -> dict:
+def _field_error(name: str, text) -> dict:
+    return texts.joined([name, text], ": ")
+
+
+def _clean_fields(specs, data: dict, prefix: str, errors: list, allowed_extra=()) -> dict:
     out = {}
     known = set()
     for spec in specs:
@@ -189,17 +227,17 @@ def _clean_fields(specs, data: dict, prefix: str, errors: list[str], allowed_ext
         value = data.get(spec.name)
         if value is None:
             if spec.required:
-                errors.append(prefix + spec.name + ": " + _("is required"))
+                errors.append(_field_error(prefix + spec.name, texts.stored(REQUIRED)))
             elif spec.type == "string":
                 out[spec.name] = ""
             continue
         try:
             out[spec.name] = clean_value(spec, value)
-        except ValueError as exc:
-            errors.append(f"{prefix}{spec.name}: {exc}")
+        except FieldError as exc:
+            errors.append(_field_error(prefix + spec.name, exc.text))
     for name in data:
         if name not in known and name not in allowed_extra:
-            errors.append(prefix + name + ": " + _("is not a field of this message"))
+            errors.append(_field_error(prefix + name, texts.stored(NOT_A_FIELD)))
     return out
 
 
@@ -211,7 +249,12 @@ class EntrySerializer:
     def __init__(self, data):
         self.initial_data = data
         self.validated_data: dict | None = None
-        self.errors: list[str] = []
+        self.error_texts: list = []  # why the entry is refused: stored texts
+
+    @property
+    def errors(self) -> list[str]:
+        """The errors rendered in the active language."""
+        return [texts.render(error) for error in self.error_texts]
 
     @property
     def key(self) -> str:
@@ -229,9 +272,9 @@ class EntrySerializer:
     def is_valid(self) -> bool:
         message_kind = KIND_BY_NAME[self.kind]
         data = self.initial_data
-        errors: list[str] = []
+        errors: list = []
         if not isinstance(data, dict):
-            self.errors = [_("each entry must be a JSON object")]
+            self.error_texts = [texts.stored(NOT_OBJECT)]
             return False
         head_element = message_kind.head or message_kind.entity
         if message_kind.lines:
@@ -239,20 +282,20 @@ class EntrySerializer:
             lines = data.get("lines")
             maximum = max_lines(message_kind.entity, message_kind.lines)
             if not isinstance(lines, list) or not lines:
-                errors.append("lines: " + _("at least one line is required"))
+                errors.append(_field_error("lines", texts.stored(NO_LINES)))
             elif maximum is not None and len(lines) > maximum:
-                errors.append("lines: " + _("at most %(n)d lines per entry") % {"n": maximum})
+                errors.append(_field_error("lines", texts.stored(TOO_MANY_LINES, n=maximum)))
             else:
                 line_specs = schema_fields(message_kind.lines)
                 out["lines"] = []
                 for index, line in enumerate(lines, start=1):
                     if not isinstance(line, dict):
-                        errors.append(f"lines[{index}]: " + _("each line must be a JSON object"))
+                        errors.append(_field_error(f"lines[{index}]", texts.stored(LINE_NOT_OBJECT)))
                         continue
                     out["lines"].append(_clean_fields(line_specs, line, f"lines[{index}].", errors))
         else:
             out = _clean_fields(schema_fields(head_element), data, "", errors)
-        self.errors = errors
+        self.error_texts = errors
         if errors:
             return False
         self.validated_data = out

@@ -89,11 +89,12 @@ class InventoryCancelRequestAdmin(LargeQueueAdminMixin, admin.ModelAdmin):
 
 @admin.register(IntakeRejection)
 class IntakeRejectionAdmin(LargeQueueAdminMixin, admin.ModelAdmin):
-    list_display = ["created_at", "sender", "kind", "key", "reason"]
+    list_display = ["created_at", "sender", "kind", "key", "reason_text"]
     list_filter = ["kind"]
     search_fields = ["key", "guid", "sender__name", "sender__customs_code"]
     list_select_related = ["sender"]
-    readonly_fields = ["created_at", "sender", "kind", "key", "guid", "reason", "payload"]
+    fields = ["created_at", "sender", "kind", "key", "guid", "reason_text", "payload"]
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

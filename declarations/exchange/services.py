@@ -114,7 +114,7 @@ def receipts_record_intake(*, kind: str, entries: list, receipts: list, sender) 
         fields = {name: _clean(entry.get(name)) for name in names}
         info = _clean(answer.info, 1000)
         if answer.status == "rejected":
-            return_status = refusal_status(answer.info)
+            return_status = refusal_status(info)
         elif kind == "inventory":
             found = lists.get((fields["agentCode"], fields["copNo"]))
             return_status = LIST_RETURN_STATUS["declared" if entry.get("appStatus") == "2" else "stored"]

@@ -250,7 +250,7 @@ def _process(messages: list[InboxMessage]) -> None:
         # the language the sender asked for
         with translation.override(language or settings.LANGUAGE_CODE):
             receipts = intake.intake_entries(kind=kind, entries=entries, sender=items[0][0].sender)
-        answers = receipts.as_list()
+            answers = receipts.as_list()  # rendered in that language
         start = 0
         for message, message_entries in items:
             message.receipts = answers[start : start + len(message_entries)]

@@ -11,7 +11,6 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_portal import texts
@@ -27,12 +26,31 @@ from .common import (
     accepted,
     codes_of,
     duplicate,
+    errors_text,
     info,
     receive_with_retry,
     record_rejected_receipts,
     rejected,
 )
 from .receipts import Receipt
+
+SEND_AGAIN = texts.define("declarations.receipt.cancel_send_again", gettext_lazy("Send the request again."))
+NOT_BROKER = texts.define(
+    "declarations.receipt.cancel_not_broker", gettext_lazy("agentCode %(code)s is not a customs broker")
+)
+NO_DECLARED_LIST = texts.define(
+    "declarations.receipt.cancel_no_list",
+    gettext_lazy("no declared list %(invt)s with copNo %(cop)s of %(ebc)s was declared by this agent"),
+)
+ALREADY_AWAITS = texts.define(
+    "declarations.receipt.cancel_pending",
+    gettext_lazy("a cancellation of list %(invt)s already awaits customs' decision"),
+)
+NOT_CANCELLABLE = texts.define(
+    "declarations.receipt.cancel_too_late",
+    gettext_lazy("list %(invt)s is %(status)s and can no longer be cancelled"),
+)
+AWAITING = texts.define("declarations.receipt.cancel_awaiting", gettext_lazy("awaiting customs' decision"))
 
 # the trader's own words (the CEB605 reason) are a parameter, kept as they were sent
 CANCEL_APPROVED = texts.define(
@@ -56,7 +74,7 @@ def inventory_cancel_receive_batch(*, entries: list[dict], sender) -> list[Recei
         sender=sender,
         kind="cancel",
         key_field=KEY,
-        text=_("Send the request again."),
+        text=texts.stored(SEND_AGAIN),
     )
 
 
@@ -72,11 +90,11 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             errors.append(
                 info(
                     CODE_WRONG_ROLE,
-                    _("agentCode %(code)s is not a customs broker") % {"code": entry["agentCode"]},
+                    texts.stored(NOT_BROKER, code=entry["agentCode"]),
                 )
             )
         if errors:
-            receipts[index] = rejected(entry, KEY, "; ".join(errors))
+            receipts[index] = rejected(entry, KEY, errors_text(errors))
         else:
             resolved[index] = (agent, ebc)
 
@@ -109,10 +127,9 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                     KEY,
                     info(
                         CODE_NOT_CANCELLABLE,
-                        _(
-                            "no declared list %(invt)s with copNo %(cop)s of %(ebc)s was declared by this agent"
-                        )
-                        % {"invt": entry["invtNo"], "cop": entry[KEY], "ebc": entry["ebcCode"]},
+                        texts.stored(
+                            NO_DECLARED_LIST, invt=entry["invtNo"], cop=entry[KEY], ebc=entry["ebcCode"]
+                        ),
                     ),
                 )
                 continue
@@ -130,8 +147,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                     KEY,
                     info(
                         CODE_NOT_CANCELLABLE,
-                        _("a cancellation of list %(invt)s already awaits customs' decision")
-                        % {"invt": inventory.invt_no},
+                        texts.stored(ALREADY_AWAITS, invt=inventory.invt_no),
                     ),
                 )
                 continue
@@ -141,11 +157,11 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                     KEY,
                     info(
                         CODE_NOT_CANCELLABLE,
-                        _("list %(invt)s is %(status)s and can no longer be cancelled")
-                        % {
-                            "invt": inventory.invt_no or inventory.cop_no,
-                            "status": inventory.get_status_display(),
-                        },
+                        texts.stored(
+                            NOT_CANCELLABLE,
+                            invt=inventory.invt_no or inventory.cop_no,
+                            status=texts.choice(InventoryStatus, inventory.status),
+                        ),
                     ),
                 )
                 continue
@@ -160,7 +176,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             )
             requests[inventory.pk].append(request)
             to_create.append(request)
-            receipts[index] = accepted(entry, KEY, _("awaiting customs' decision"))
+            receipts[index] = accepted(entry, KEY, texts.stored(AWAITING))
         InventoryCancelRequest.objects.bulk_create(to_create)
     record_rejected_receipts(sender=sender, kind="cancel", pairs=list(zip(entries, receipts, strict=True)))
     return receipts

@@ -15,10 +15,11 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from customs_portal.bulk import rows_insert
-from registration.models import Enterprise
+from registration.models import Enterprise, Role
 
 from ..models import IntakeRejection
 from .receipts import ACCEPTED, DUPLICATE, REJECTED, Receipt
@@ -45,27 +46,45 @@ MAX_STORED_PAYLOAD_CHARS = 16_000
 CONFLICT_RETRIES = 3
 
 
-def info(code: str, message: str) -> str:
-    return f"{code}: {message}"[:1000]  # returnInfo holds at most 1,000 characters
+# Receipt texts are stored texts (customs_portal.texts): the synchronous answer renders them in
+# the request's language, the clearance error log in each reader's (capped at 1,000 characters
+# when rendered: returnInfo's limit).
+ALREADY_RECEIVED = texts.define(
+    "declarations.receipt.already_received", _("This message was already received; nothing changed.")
+)
+UNKNOWN_PARTY = texts.define(
+    "declarations.receipt.unknown_party", _("%(field)s %(code)s: no approved enterprise has this code")
+)
+WRONG_ROLE = texts.define(
+    "declarations.receipt.wrong_role", _("%(field)s %(code)s: %(name)s is not registered as %(roles)s")
+)
 
 
-def accepted(entry: dict, key_field: str, text: str = "") -> Receipt:
-    return Receipt(guid=entry.get("guid", ""), key=entry.get(key_field, ""), status=ACCEPTED, info=text)
+def info(code: str, message) -> dict:
+    """``code: message`` (the message a stored text, or plain data)."""
+    return texts.joined([code, message], ": ")
 
 
-def duplicate(entry: dict, key_field: str, text: str = "") -> Receipt:
+def accepted(entry: dict, key_field: str, text="") -> Receipt:
+    return Receipt(guid=entry.get("guid", ""), key=entry.get(key_field, ""), status=ACCEPTED, text=text)
+
+
+def duplicate(entry: dict, key_field: str, text="") -> Receipt:
     return Receipt(
         guid=entry.get("guid", ""),
         key=entry.get(key_field, ""),
         status=DUPLICATE,
-        info=text or _("This message was already received; nothing changed."),
+        text=text or texts.stored(ALREADY_RECEIVED),
     )
 
 
-def rejected(entry: dict, key_field: str, text: str) -> Receipt:
-    return Receipt(
-        guid=entry.get("guid", ""), key=entry.get(key_field, ""), status=REJECTED, info=text[:1000]
-    )
+def rejected(entry: dict, key_field: str, text) -> Receipt:
+    return Receipt(guid=entry.get("guid", ""), key=entry.get(key_field, ""), status=REJECTED, text=text)
+
+
+def errors_text(errors: list):
+    """Several reasons read as one (``"; "``); a single one as it is."""
+    return errors[0] if len(errors) == 1 else texts.joined(errors)
 
 
 def is_party(record, sender, attrs: tuple[str, ...]) -> bool:
@@ -108,7 +127,7 @@ def receive_with_retry(
             return receive(entries=entries, sender=sender)
         except IntegrityError:
             continue
-    receipt = rejected(entries[0], key_field, info(CODE_CONFLICT, str(text)))
+    receipt = rejected(entries[0], key_field, info(CODE_CONFLICT, text))
     record_rejected_receipts(sender=sender, kind=kind, pairs=[(entries[0], receipt)])
     return [receipt]
 
@@ -148,44 +167,23 @@ class Parties:
         code = entry.get(field, "")
         enterprise = self.by_code.get(code)
         if enterprise is None:
-            errors.append(
-                info(
-                    CODE_UNKNOWN_PARTY,
-                    _("%(field)s %(code)s: no approved enterprise has this code")
-                    % {"field": field, "code": code},
-                )
-            )
+            errors.append(info(CODE_UNKNOWN_PARTY, texts.stored(UNKNOWN_PARTY, field=field, code=code)))
             return None
         if roles and not any(enterprise.has_role(role) for role in roles):
             errors.append(
                 info(
                     CODE_WRONG_ROLE,
-                    _("%(field)s %(code)s: %(name)s is not registered as %(roles)s")
-                    % {
-                        "field": field,
-                        "code": code,
-                        "name": enterprise.name,
-                        "roles": " / ".join(str(ROLE_NAMES[role]) for role in roles),
-                    },
+                    texts.stored(
+                        WRONG_ROLE,
+                        field=field,
+                        code=code,
+                        name=enterprise.name,
+                        roles=texts.joined([texts.choice(Role, role) for role in roles], " / "),
+                    ),
                 )
             )
             return None
         return enterprise
-
-
-def _role_names():
-    from registration.models import Role
-
-    return {role.value: role.label for role in Role}
-
-
-class _LazyRoleNames(dict):
-    def __missing__(self, key):
-        self.update(_role_names())
-        return dict.__getitem__(self, key)
-
-
-ROLE_NAMES = _LazyRoleNames()
 
 
 def codes_of(entries: list[dict], fields: Iterable[str]) -> set[str]:
@@ -211,22 +209,25 @@ def intake_rejection_record_many(*, sender, rejections: list[dict]) -> list[Inta
             kind=str(r.get("kind", ""))[:20],
             key=str(r.get("key") or "")[:60],
             guid=str(r.get("guid") or "")[:36],
-            reason=str(r.get("reason", ""))[:1000],
+            reason=_reason(r.get("reason", "")),
             payload=bounded_payload(r.get("payload") or {}),
         )
         for r in rejections
     ]
     guids = {row.guid for row in rows if row.guid}
-    seen = set(
-        IntakeRejection.objects.filter(sender=sender, guid__in=guids).values_list(
-            "kind", "key", "guid", "reason"
+    seen = {
+        (kind, key, guid, _same(reason))
+        for kind, key, guid, reason in (
+            IntakeRejection.objects.filter(sender=sender, guid__in=guids).values_list(
+                "kind", "key", "guid", "reason"
+            )
+            if guids
+            else ()
         )
-        if guids
-        else ()
-    )
+    }
     fresh = []
     for row in rows:
-        identity = (row.kind, row.key, row.guid, row.reason)
+        identity = (row.kind, row.key, row.guid, _same(row.reason))
         if row.guid and identity in seen:
             continue
         seen.add(identity)
@@ -234,10 +235,24 @@ def intake_rejection_record_many(*, sender, rejections: list[dict]) -> list[Inta
     return rows_insert(fresh)
 
 
+def _reason(value):
+    """A refusal's reason as stored: a stored text as is, plain text at most 1,000 characters."""
+    if isinstance(value, dict):
+        return value
+    return str(value or "")[:1000]
+
+
+def _same(reason) -> str:
+    """A reason as a comparable key (stored texts are dicts)."""
+    if isinstance(reason, str):
+        return reason
+    return json.dumps(reason, sort_keys=True, cls=DjangoJSONEncoder, ensure_ascii=False)
+
+
 def record_rejected_receipts(*, sender, kind: str, pairs: list[tuple[dict, Receipt]]) -> None:
     """The service's own refusals (business rules), recorded like the intake's."""
     rejections = [
-        {"kind": kind, "key": receipt.key, "guid": receipt.guid, "reason": receipt.info, "payload": entry}
+        {"kind": kind, "key": receipt.key, "guid": receipt.guid, "reason": receipt.text, "payload": entry}
         for entry, receipt in pairs
         if receipt.status == REJECTED
     ]

@@ -12,7 +12,6 @@ from collections import defaultdict
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_portal import texts
@@ -28,6 +27,7 @@ from .common import (
     accepted,
     codes_of,
     duplicate,
+    errors_text,
     info,
     parse_ceb_time,
     receive_with_retry,
@@ -39,6 +39,21 @@ from .receipts import Receipt
 
 KEY = "copNo"
 DEPARTED = texts.define("inventory.departed", gettext_lazy("departure %(cop)s, left %(time)s"))
+SEND_AGAIN = texts.define(
+    "declarations.receipt.departure_send_again", gettext_lazy("Send the departure again.")
+)
+BAD_LEAVE_TIME = texts.define(
+    "declarations.receipt.departure_leave_time", gettext_lazy("leaveTime must be yyyyMMddHHmmss")
+)
+KEY_USED = texts.define(
+    "declarations.receipt.departure_key_used",
+    gettext_lazy("copNo %(key)s was already used by another departure with different content"),
+)
+NOT_RELEASED = texts.define(
+    "declarations.receipt.departure_not_released",
+    gettext_lazy("no released declaration list for logisticsNo %(numbers)s; nothing departed"),
+)
+PARCELS_DEPARTED = texts.define("declarations.receipt.departure_done", gettext_lazy("%(n)d parcels departed"))
 
 
 def departure_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
@@ -48,7 +63,7 @@ def departure_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
         sender=sender,
         kind="departure",
         key_field=KEY,
-        text=_("Send the departure again."),
+        text=texts.stored(SEND_AGAIN),
     )
 
 
@@ -73,9 +88,9 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
         try:
             leave_time = parse_ceb_time(entry["leaveTime"])
         except ValueError:
-            errors.append(info(CODE_BAD_VALUE, _("leaveTime must be yyyyMMddHHmmss")))
+            errors.append(info(CODE_BAD_VALUE, texts.stored(BAD_LEAVE_TIME)))
         if errors:
-            receipts[index] = rejected(entry, KEY, "; ".join(errors))
+            receipts[index] = rejected(entry, KEY, errors_text(errors))
         else:
             valid[index] = (logistics, leave_time)
 
@@ -116,8 +131,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                         KEY,
                         info(
                             CODE_KEY_TAKEN,
-                            _("copNo %(key)s was already used by another departure with different content")
-                            % {"key": entry[KEY]},
+                            texts.stored(KEY_USED, key=entry[KEY]),
                         ),
                     )
                 continue
@@ -138,8 +152,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                     KEY,
                     info(
                         CODE_NOT_DEPARTABLE,
-                        _("no released declaration list for logisticsNo %(numbers)s; nothing departed")
-                        % {"numbers": ", ".join(problems)},
+                        texts.stored(NOT_RELEASED, numbers=", ".join(problems)),
                     ),
                 )
                 continue
@@ -176,7 +189,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             )
             existing[key] = departure
             departures.append(departure)
-            receipts[index] = accepted(entry, KEY, _("%(n)d parcels departed") % {"n": len(lists)})
+            receipts[index] = accepted(entry, KEY, texts.stored(PARCELS_DEPARTED, n=len(lists)))
         Departure.objects.bulk_create(departures)
         rows_update(departing, ["status", "departed_at", "updated_at"])
         rows_insert(history)

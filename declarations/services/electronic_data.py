@@ -13,8 +13,9 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from customs_portal.bulk import rows_insert
 
 from ..models import Inventory, InventoryStatus, Order, OrderLine, Payment, Waybill
@@ -29,6 +30,7 @@ from .common import (
     accepted,
     codes_of,
     duplicate,
+    errors_text,
     info,
     is_party,
     receive_with_retry,
@@ -38,6 +40,30 @@ from .common import (
 )
 from .inventories import PARTY_COLUMNS
 from .receipts import Receipt
+
+CHANGED_MEANWHILE = texts.define(
+    "declarations.receipt.document_conflict",
+    _("Another message changed this entry at the same time; send it again."),
+)
+KEY_FOREIGN = texts.define(
+    "declarations.receipt.document_key_foreign", _("%(field)s %(key)s cannot be used: choose another number")
+)
+KEY_TAKEN = texts.define(
+    "declarations.receipt.document_key_taken",
+    _("%(field)s %(key)s was already received with different content; send appType 2 to change it"),
+)
+NOT_RECEIVED = texts.define(
+    "declarations.receipt.document_not_received",
+    _("%(field)s %(key)s has not been received: there is nothing to change or delete"),
+)
+IN_USE_BY = texts.define(
+    "declarations.receipt.document_in_use_by",
+    _("declaration list %(list)s relies on %(field)s %(key)s: it can no longer change"),
+)
+IN_USE = texts.define(
+    "declarations.receipt.document_in_use",
+    _("a declaration list relies on %(field)s %(key)s: it can no longer change"),
+)
 
 # A list in one of these statuses relies on its documents: they may no longer change.
 ACTIVE_LIST_STATUSES = (
@@ -267,7 +293,7 @@ def receive_documents(kind: DocumentKind, *, entries: list[dict], sender) -> lis
         sender=sender,
         kind=kind.kind,
         key_field=kind.key_field,
-        text=_("Another message changed this entry at the same time; send it again."),
+        text=texts.stored(CHANGED_MEANWHILE),
     )
 
 
@@ -286,7 +312,7 @@ def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt
             if attr and enterprise is not None:
                 resolved[attr] = enterprise
         if errors:
-            receipts[index] = rejected(entry, kind.key_field, "; ".join(errors))
+            receipts[index] = rejected(entry, kind.key_field, errors_text(errors))
             continue
         resolved_by_index[index] = resolved
         keys.add((resolved[kind.key_party].pk, entry[kind.key_field]))
@@ -333,8 +359,7 @@ def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt
                     kind.key_field,
                     info(
                         CODE_KEY_TAKEN,
-                        _("%(field)s %(key)s cannot be used: choose another number")
-                        % {"field": kind.key_field, "key": entry[kind.key_field]},
+                        texts.stored(KEY_FOREIGN, field=kind.key_field, key=entry[kind.key_field]),
                     ),
                 )
                 continue
@@ -352,10 +377,7 @@ def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt
                         kind.key_field,
                         info(
                             CODE_KEY_TAKEN,
-                            _(
-                                "%(field)s %(key)s was already received with different content; send appType 2 to change it"
-                            )
-                            % {"field": kind.key_field, "key": entry[kind.key_field]},
+                            texts.stored(KEY_TAKEN, field=kind.key_field, key=entry[kind.key_field]),
                         ),
                     )
                     continue
@@ -366,24 +388,23 @@ def _receive(kind: DocumentKind, *, entries: list[dict], sender) -> list[Receipt
                         kind.key_field,
                         info(
                             CODE_NOT_CHANGEABLE,
-                            _("%(field)s %(key)s has not been received: there is nothing to change or delete")
-                            % {"field": kind.key_field, "key": entry[kind.key_field]},
+                            texts.stored(NOT_RECEIVED, field=kind.key_field, key=entry[kind.key_field]),
                         ),
                     )
                     continue
                 if key in in_use:
-                    text = (
-                        _("declaration list %(list)s relies on %(field)s %(key)s: it can no longer change")
-                        if in_use[key]
-                        else _("a declaration list relies on %(field)s %(key)s: it can no longer change")
+                    text = texts.stored(
+                        IN_USE_BY if in_use[key] else IN_USE,
+                        list=in_use[key],
+                        field=kind.key_field,
+                        key=entry[kind.key_field],
                     )
                     receipts[index] = rejected(
                         entry,
                         kind.key_field,
                         info(
                             CODE_IN_USE,
-                            text
-                            % {"list": in_use[key], "field": kind.key_field, "key": entry[kind.key_field]},
+                            text,
                         ),
                     )
                     continue

@@ -21,7 +21,6 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customs_portal import texts
@@ -51,6 +50,7 @@ from .common import (
     accepted,
     codes_of,
     duplicate,
+    errors_text,
     info,
     is_party,
     receive_with_retry,
@@ -138,6 +138,49 @@ def _number(rows: list[Inventory]) -> None:
 RECEIVED = texts.define("inventory.received", gettext_lazy("received (appStatus 1)"))
 DECLARED = texts.define("inventory.declared", gettext_lazy("declared (appStatus 2)"))
 
+# receipt texts (stored texts: see common.info)
+CHANGED_MEANWHILE = texts.define(
+    "declarations.receipt.list_conflict",
+    gettext_lazy("Another message changed this list at the same time; send it again."),
+)
+AGENT_NOT_BROKER = texts.define(
+    "declarations.receipt.list_agent_not_broker",
+    gettext_lazy(
+        "agentCode %(code)s: the declaring enterprise must be a customs broker or the e-commerce enterprise itself"
+    ),
+)
+NO_AUTHORIZATION = texts.define(
+    "declarations.receipt.list_no_authorization",
+    gettext_lazy("agentCode %(agent)s has no valid export authorization from %(ebc)s on %(day)s"),
+)
+KEY_FOREIGN = texts.define(
+    "declarations.receipt.list_key_foreign",
+    gettext_lazy("copNo %(key)s of declaring enterprise %(agent)s cannot be used: choose another number"),
+)
+ALREADY_RECEIVED = texts.define(
+    "declarations.receipt.list_already_received",
+    gettext_lazy("Already received: list %(list)s is %(status)s."),
+)
+BEING_RECEIVED = texts.define(
+    "declarations.receipt.list_being_received", gettext_lazy("being received in this message")
+)
+KEY_TAKEN = texts.define(
+    "declarations.receipt.list_key_taken",
+    gettext_lazy(
+        "copNo %(key)s was already received with different content; a stored list is changed with appType 2"
+    ),
+)
+NO_SUCH_LIST = texts.define(
+    "declarations.receipt.list_not_found",
+    gettext_lazy("copNo %(key)s: no such list; there is nothing to change or delete"),
+)
+LIST_DECLARED = texts.define(
+    "declarations.receipt.list_declared",
+    gettext_lazy(
+        "copNo %(key)s is declared (%(status)s): a declared list is never changed; send a cancellation (CEB605)"
+    ),
+)
+
 
 def returned_note(reasons: list[dict]) -> dict:
     """The history note of a returned list: every reason, field by field ("field: reason; …")."""
@@ -183,10 +226,7 @@ def _check_parties(entry: dict, parties: Parties) -> tuple[dict, list[str]]:
         errors.append(
             info(
                 CODE_WRONG_ROLE,
-                _(
-                    "agentCode %(code)s: the declaring enterprise must be a customs broker or the e-commerce enterprise itself"
-                )
-                % {"code": entry.get("agentCode", "")},
+                texts.stored(AGENT_NOT_BROKER, code=entry.get("agentCode", "")),
             )
         )
     return resolved, errors
@@ -218,7 +258,7 @@ def inventory_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
         sender=sender,
         kind="inventory",
         key_field=KEY,
-        text=_("Another message changed this list at the same time; send it again."),
+        text=texts.stored(CHANGED_MEANWHILE),
     )
 
 
@@ -243,7 +283,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
     for index, entry in enumerate(entries):
         resolved, errors = _check_parties(entry, parties)
         if errors:
-            receipts[index] = rejected(entry, KEY, "; ".join(errors))
+            receipts[index] = rejected(entry, KEY, errors_text(errors))
         else:
             resolved_by_index[index] = resolved
     pairs = {
@@ -262,8 +302,12 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                 KEY,
                 info(
                     CODE_NO_AUTHORIZATION,
-                    _("agentCode %(agent)s has no valid export authorization from %(ebc)s on %(day)s")
-                    % {"agent": entry["agentCode"], "ebc": entry["ebcCode"], "day": today.isoformat()},
+                    texts.stored(
+                        NO_AUTHORIZATION,
+                        agent=entry["agentCode"],
+                        ebc=entry["ebcCode"],
+                        day=today.isoformat(),
+                    ),
                 ),
             )
             del resolved_by_index[index]
@@ -307,10 +351,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                     KEY,
                     info(
                         CODE_KEY_TAKEN,
-                        _(
-                            "copNo %(key)s of declaring enterprise %(agent)s cannot be used: choose another number"
-                        )
-                        % {"key": entry[KEY], "agent": entry["agentCode"]},
+                        texts.stored(KEY_FOREIGN, key=entry[KEY], agent=entry["agentCode"]),
                     ),
                 )
                 continue
@@ -327,13 +368,13 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                     receipts[index] = duplicate(
                         entry,
                         KEY,
-                        _("Already received: list %(list)s is %(status)s.")
-                        % {
-                            "list": current.invt_no or current.cop_no,
-                            "status": current.get_status_display()
+                        texts.stored(
+                            ALREADY_RECEIVED,
+                            list=current.invt_no or current.cop_no,
+                            status=texts.choice(InventoryStatus, current.status)
                             if current.pk
-                            else _("being received in this message"),
-                        },
+                            else texts.stored(BEING_RECEIVED),
+                        ),
                     )
                     continue
             # a list declared earlier in this same batch is declared already
@@ -341,9 +382,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             if app_type == APP_NEW:
                 if current is not None:
                     if current.status == InventoryStatus.STORED and not declared_here:
-                        text = _(
-                            "copNo %(key)s was already received with different content; a stored list is changed with appType 2"
-                        ) % {"key": entry[KEY]}
+                        text = texts.stored(KEY_TAKEN, key=entry[KEY])
                     else:
                         text = _declared_text(entry[KEY], current, declared_here)
                     receipts[index] = rejected(entry, KEY, info(CODE_KEY_TAKEN, text))
@@ -357,9 +396,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
             # change or delete: only while the list is temporarily stored
             if current is None or current.status != InventoryStatus.STORED or declared_here:
                 if current is None:
-                    reason = _("copNo %(key)s: no such list; there is nothing to change or delete") % {
-                        "key": entry[KEY]
-                    }
+                    reason = texts.stored(NO_SUCH_LIST, key=entry[KEY])
                 else:
                     reason = _declared_text(entry[KEY], current, declared_here)
                 receipts[index] = rejected(entry, KEY, info(CODE_NOT_CHANGEABLE, reason))
@@ -431,17 +468,15 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
     return receipts
 
 
-def _declared_text(cop_no: str, inventory: Inventory, declared_here: bool) -> str:
+def _declared_text(cop_no: str, inventory: Inventory, declared_here: bool) -> dict:
     """Why the sender's own declared list cannot be sent again as new, changed or deleted."""
     if declared_here:
-        status = str(InventoryStatus.DECLARED.label)
+        status = texts.choice(InventoryStatus, InventoryStatus.DECLARED)
     elif inventory.invt_no:
-        status = f"{inventory.invt_no}, {inventory.get_status_display()}"
+        status = texts.joined([inventory.invt_no, texts.choice(InventoryStatus, inventory.status)], ", ")
     else:
-        status = inventory.get_status_display()
-    return _(
-        "copNo %(key)s is declared (%(status)s): a declared list is never changed; send a cancellation (CEB605)"
-    ) % {"key": cop_no, "status": status}
+        status = texts.choice(InventoryStatus, inventory.status)
+    return texts.stored(LIST_DECLARED, key=cop_no, status=status)
 
 
 # --- comparison ---------------------------------------------------------------------------------

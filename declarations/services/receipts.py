@@ -1,18 +1,47 @@
 """The answer to every intake entry (XML or JSON): one receipt per business entry."""
 
-from dataclasses import dataclass
+from typing import Any
+
+from customs_portal import texts
 
 ACCEPTED = "accepted"
 DUPLICATE = "duplicate"
 REJECTED = "rejected"
 
 
-@dataclass(frozen=True)
 class Receipt:
-    guid: str
-    key: str  # the entry's business key: orderNo, logisticsNo, copNo...
-    status: str  # accepted | duplicate | rejected
-    info: str = ""  # why (CEB returnInfo: at most 1,000 characters)
+    """One entry's answer. ``text`` says why: a stored text (customs_portal.texts) or plain data,
+    kept so for the clearance error log, where each reader reads it in their own language;
+    ``info`` is the same rendered in the active language. ``info=`` is accepted for plain text."""
+
+    __slots__ = ("guid", "key", "status", "text")
+
+    def __init__(self, guid: str, key: str, status: str, text: Any = "", *, info: Any = None):
+        self.guid = guid
+        self.key = key  # the entry's business key: orderNo, logisticsNo, copNo...
+        self.status = status  # accepted | duplicate | rejected
+        self.text = info if info is not None else text
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, Receipt):
+            return NotImplemented
+        return (self.guid, self.key, self.status, self.info) == (
+            other.guid,
+            other.key,
+            other.status,
+            other.info,
+        )
+
+    def __repr__(self) -> str:
+        return f"Receipt(guid={self.guid!r}, key={self.key!r}, status={self.status!r}, info={self.info!r})"
+
+    @property
+    def info(self) -> str:
+        """Why, rendered in the active language (CEB returnInfo: at most 1,000 characters)."""
+        text = self.text
+        if not text:
+            return ""
+        return (text if isinstance(text, str) else texts.render(text))[:1000]
 
     def as_dict(self) -> dict:
         # not dataclasses.asdict: it deep-copies, and a batch answers a thousand of these

@@ -31,7 +31,7 @@ CROSS JOIN LATERAL (SELECT CASE WHEN n %% %(error_every)s = 0 THEN 'returned'
 
 _REJECTIONS = """
 INSERT INTO declarations_intakerejection (sender_id, kind, key, guid, reason, payload, created_at)
-SELECT %(sender)s, 'order', %(tag)s || '-REJ-' || n, '', '2001: bulk', '{}'::jsonb,
+SELECT %(sender)s, 'order', %(tag)s || '-REJ-' || n, '', to_jsonb('2001: bulk'::text), '{}'::jsonb,
     now() - interval '1 minute' * n
 FROM generate_series(1, %(count)s) AS n
 """
