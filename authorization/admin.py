@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal import texts
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 
@@ -318,9 +319,13 @@ class AuthorizationChangeAdmin(QueueAdminMixin, DecisionMixin, admin.ModelAdmin)
     actions = ["approve_selected", "reject_selected"]
     readonly_fields = [
         "authorization", "requested_by", "status", "review_due_date", "differences_table", "note",
-        "change_documents", "decision_reason", "created_at", "decided_at",
+        "change_documents", "decision_reason_text", "created_at", "decided_at",
     ]  # fmt: skip
     fields = readonly_fields
+
+    @admin.display(description=_("reviewer's reason"))
+    def decision_reason_text(self, obj) -> str:
+        return texts.render(obj.decision_reason)
 
     def has_add_permission(self, request):
         return False

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
+from customs_portal import texts
 from customs_portal.models import StatusHistory
 from customs_portal.uploads import SniffedFileField, validate_document
 from registration.models import Enterprise
@@ -311,7 +312,9 @@ class AuthorizationChange(models.Model):
         db_index=True,
     )
     review_due_date = models.DateField(_("review due"), null=True, blank=True, db_index=True)
-    decision_reason = models.TextField(_("reviewer's reason"), blank=True)
+    # what the reviewer typed, kept as typed; or the system's own reason (the authorization
+    # expired, was revoked) as a stored text, read in each reader's language
+    decision_reason = texts.StoredTextField(_("reviewer's reason"))
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 

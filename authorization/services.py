@@ -89,6 +89,11 @@ N_EXPIRED = texts.define(
     "authorization.notice.expired", _("Declaration authorization %(number)s expired on %(date)s")
 )
 N_REASON = texts.define("authorization.notice.reason", _("Reason: %(reason)s"))
+# why a pending change request was closed by the system (stored texts: see _close_pending_change)
+CHANGE_CLOSED_REVOKED = texts.define(
+    "authorization.change.closed_revoked", _("The authorization was revoked.")
+)
+CHANGE_CLOSED_EXPIRED = texts.define("authorization.change.closed_expired", _("The authorization expired."))
 N_PARTY_RENAMED = texts.define(
     "authorization.notice.party_renamed",
     _(
@@ -573,7 +578,7 @@ def _close_pending_change(locked: Authorization, reason) -> None:
     )
     if change is not None:
         change.withdraw()
-        change.decision_reason = str(reason)
+        change.decision_reason = reason
         change.decided_at = timezone.now()
         change.save()
 
@@ -586,7 +591,7 @@ def authorization_revoke(
     reason = _require_reason(reason, _("Give the reason for revoking."))
 
     def after(locked):
-        _close_pending_change(locked, _("The authorization was revoked."))
+        _close_pending_change(locked, texts.stored(CHANGE_CLOSED_REVOKED))
         _notify(
             locked,
             texts.stored(N_REVOKED, number=locked.number, name=enterprise.name),
@@ -954,7 +959,7 @@ def _renew(authorization: Authorization, *, on_date: dt.date) -> Authorization:
 
 def _expire(authorization: Authorization) -> Authorization:
     def after(locked):
-        _close_pending_change(locked, _("The authorization expired."))
+        _close_pending_change(locked, texts.stored(CHANGE_CLOSED_EXPIRED))
         _notify(
             locked,
             texts.stored(
