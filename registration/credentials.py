@@ -22,9 +22,9 @@ from django.contrib.auth import password_validation
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
@@ -35,6 +35,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from customs_portal import texts
 from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.sms import send_sms
+from notifications import emails
 
 from .models import (
     Enterprise,
@@ -266,36 +267,59 @@ def _queue_code(device, purpose: str) -> None:
     transaction.on_commit(lambda: send_code_task.delay(model, device.pk, purpose, language))
 
 
-CODE_TEXTS = {
-    "reset": (
-        _("Your password reset code"),
-        _(
-            "Your enterprise customs portal password reset code is %(code)s. It is valid for 10 minutes. "
-            "If you did not ask to reset your password, ignore this message: your password stays as it is."
-        ),
+# the messages with a code (stored texts: each sent in its recipient's language)
+RESET_SUBJECT = texts.define("credentials.reset.subject", _("Your password reset code"))
+RESET_TEXT = texts.define(
+    "credentials.reset.text",
+    _(
+        "Your enterprise customs portal password reset code is %(code)s. It is valid for 10 minutes. "
+        "If you did not ask to reset your password, ignore this message: your password stays as it is."
     ),
-    "contact": (
-        _("Confirm your new contact address"),
-        _(
-            "Your enterprise customs portal confirmation code is %(code)s. Enter it within 10 minutes "
-            "to confirm this address."
-        ),
+)
+CONTACT_SUBJECT = texts.define("credentials.contact.subject", _("Confirm your new contact address"))
+CONTACT_TEXT = texts.define(
+    "credentials.contact.text",
+    _(
+        "Your enterprise customs portal confirmation code is %(code)s. Enter it within 10 minutes "
+        "to confirm this address."
     ),
-}
+)
+ENTER_CODE = texts.define("credentials.enter_code", _("Open the link below and enter the code there."))
+CODE_TEXTS = {"reset": (RESET_SUBJECT, RESET_TEXT), "contact": (CONTACT_SUBJECT, CONTACT_TEXT)}
+
+
+def _code_link(device, purpose: str) -> str:
+    if purpose == "reset":
+        return reverse("security:password_reset_confirm")
+    target = "enterprise" if device.name == CONTACT_DEVICE["enterprise"] else "user"
+    kind = KIND_EMAIL if isinstance(device, EmailDevice) else KIND_PHONE
+    return reverse("security:contact_confirm", args=[target, kind])
 
 
 def code_deliver(*, model: str, device_id: int, purpose: str) -> bool:
-    """Send the device's current code (the Celery task's body); False if it is spent or expired."""
+    """Send the device's current code (the Celery task's body) in its user's language; False if
+    it is spent or expired."""
     device_model = EmailDevice if model == "email" else SmsDevice
-    device = device_model.objects.filter(pk=device_id).first()
+    device = device_model.objects.select_related("user").filter(pk=device_id).first()
     if device is None or not device.token or device.valid_until <= timezone.now():
         return False
     subject, text = CODE_TEXTS[purpose]
-    body = str(text) % {"code": device.token}
+    body = texts.stored(text, code=device.token)
+    address = device.email if device_model is EmailDevice else device.number
+    recipient = emails.Recipient(
+        address=address, name=emails.display_name(device.user), language=emails.language_of(device.user)
+    )
     if device_model is EmailDevice:
-        send_mail(str(subject), body, settings.DEFAULT_FROM_EMAIL, [device.email], fail_silently=False)
+        emails.emails_send(
+            recipients=[recipient],
+            subject=texts.stored(subject),
+            body=body,
+            action=texts.stored(ENTER_CODE),
+            link=_code_link(device, purpose),
+        )
     else:
-        send_sms(device.number, body)
+        for number, sms_text in emails.sms_texts(recipients=[recipient], text=body):
+            send_sms(number, sms_text)
     return True
 
 
@@ -522,7 +546,7 @@ def contact_change_confirm(*, user: User, target: str, kind: str, code: str) -> 
             _spend(device, now)
             old = _apply_contact(user=user, target=target, kind=kind, new=new)
             if old and old.lower() != new.lower():
-                _tell_old_address(kind=kind, old=old, new=new)
+                _tell_old_address(user=user, target=target, kind=kind, old=old, new=new)
     if error is not None:
         raise error
     return new
@@ -556,23 +580,50 @@ def _apply_contact(*, user: User, target: str, kind: str, new: str) -> str:
     return old
 
 
-NOTICE_SUBJECT = _("Your contact details were changed")
-NOTICE_TEXT = _(
-    "The enterprise customs portal will now use %(new)s instead of this address. "
-    "If you did not make this change, contact your enterprise administrator or customs at once."
+NOTICE_SUBJECT = texts.define("credentials.contact_changed.subject", _("Your contact details were changed"))
+NOTICE_TEXT = texts.define(
+    "credentials.contact_changed.text",
+    _(
+        "The enterprise customs portal will now use %(new)s instead of this address. "
+        "If you did not make this change, contact your enterprise administrator or customs at once."
+    ),
+)
+NOTICE_ACTION = texts.define(
+    "credentials.contact_changed.action", _("Sign in to the portal and check the contact details below.")
 )
 
 
-def _tell_old_address(*, kind: str, old: str, new: str) -> None:
-    masked = _mask(new)
-    body = str(NOTICE_TEXT) % {"new": masked}
-    subject = str(NOTICE_SUBJECT)
+def _tell_old_address(*, user: User, target: str, kind: str, old: str, new: str) -> None:
+    """The old address is told, in the language of the user who made the change (the user
+    themselves, or for the enterprise's contact the enterprise administrator who changed it),
+    greeted as the address's holder (the user, or the enterprise's contact person)."""
+    body = texts.stored(NOTICE_TEXT, new=_mask(new))
+    if target == "enterprise":
+        name = (
+            Enterprise.objects.filter(pk=user.enterprise_id).values_list("contact_name", flat=True).first()
+        ) or ""
+        link = reverse("registration:profile")
+    else:
+        name, link = "", reverse("security:overview")
+    recipient = emails.Recipient(
+        address=old, name=name or emails.display_name(user), language=emails.language_of(user)
+    )
     if kind == KIND_EMAIL:
         transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [old], fail_silently=False)
+            lambda: emails.emails_send(
+                recipients=[recipient],
+                subject=texts.stored(NOTICE_SUBJECT),
+                body=body,
+                action=texts.stored(NOTICE_ACTION),
+                link=link,
+            )
         )
     else:
-        transaction.on_commit(lambda: send_sms(old, body))
+        transaction.on_commit(
+            lambda: [
+                send_sms(number, text) for number, text in emails.sms_texts(recipients=[recipient], text=body)
+            ]
+        )
 
 
 def enterprise_profile_update_confirming_contacts(

@@ -30,6 +30,7 @@ from customs_portal.errors import ApplicationError, interpolate_lazy
 from customs_portal.fsm import run_transition
 from customs_portal.sms import send_sms
 from customs_portal.uploads import validate_document
+from notifications import emails
 
 from .models import (
     ROLE_FIELDS,
@@ -634,8 +635,21 @@ def _name_change_pending_error() -> ApplicationError:
 
 
 # --- operators -----------------------------------------------------------------------------
+INVITATION_SUBJECT = texts.define(
+    "registration.invitation.subject", _("You are invited to the enterprise customs portal")
+)
+INVITATION_TEXT = texts.define(
+    "registration.invitation.text",
+    _("%(inviter)s invites you to work for %(enterprise)s in the enterprise customs portal."),
+)
+INVITATION_ACTION = texts.define(
+    "registration.invitation.action", _("Open the link below within 7 days to create your account.")
+)
+
+
 def invitation_create(*, enterprise: Enterprise, actor: User, email: str, accept_url_for) -> Invitation:
-    """Invite an operator by e-mail. ``accept_url_for(token)`` builds the absolute link."""
+    """Invite an operator by e-mail. ``accept_url_for(token)`` builds the link (a path is made
+    absolute under ``SITE_URL``)."""
     _require_admin(actor, enterprise)
     if not enterprise.is_approved:
         raise ApplicationError(
@@ -655,13 +669,18 @@ def invitation_create(*, enterprise: Enterprise, actor: User, email: str, accept
         )
         _log(enterprise, actor=actor, reason=texts.stored(OPERATOR_INVITED, email=email))
         link = accept_url_for(token)
-        subject = gettext("You are invited to the enterprise customs portal")
-        body = gettext(
-            "%(inviter)s invites you to work for %(enterprise)s in the enterprise customs portal. "
-            "Open this link within 7 days to create your account: %(link)s"
-        ) % {"inviter": actor.get_full_name() or actor.username, "enterprise": enterprise.name, "link": link}
+        # nobody has an account at this address yet: the e-mail is written in the language of
+        # the enterprise administrator who invites (the person the invitee works with)
+        recipient = emails.Recipient(address=email, name=email, language=emails.language_of(actor))
+        body = texts.stored(INVITATION_TEXT, inviter=emails.display_name(actor), enterprise=enterprise.name)
         transaction.on_commit(
-            lambda: send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [email], fail_silently=False)
+            lambda: emails.emails_send(
+                recipients=[recipient],
+                subject=texts.stored(INVITATION_SUBJECT),
+                body=body,
+                action=texts.stored(INVITATION_ACTION),
+                link=link,
+            )
         )
     return invitation
 

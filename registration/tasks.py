@@ -16,8 +16,8 @@ from django.utils import translation
     max_retries=4,
 )
 def send_code_task(model: str, device_id: int, purpose: str, language: str) -> bool:
-    """Send the device's current code in the requester's language; a spent or expired code
-    is not sent (so a late retry sends nothing stale)."""
+    """Send the device's current code (in its user's language, whatever ``language`` the
+    request had); a spent or expired code is not sent (so a late retry sends nothing stale)."""
     from .credentials import code_deliver
 
     with translation.override(language):

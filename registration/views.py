@@ -365,9 +365,7 @@ def invite(request):
                 enterprise=enterprise,
                 actor=request.user,
                 email=form.cleaned_data["email"],
-                accept_url_for=lambda token: request.build_absolute_uri(
-                    reverse("registration:accept_invitation", args=[token])
-                ),
+                accept_url_for=lambda token: reverse("registration:accept_invitation", args=[token]),
             )
         except ApplicationError as exc:
             apply_error(form, exc)

@@ -5,6 +5,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
@@ -181,7 +182,10 @@ def test_the_invitation_pages_work_end_to_end(
     with django_capture_on_commit_callbacks(execute=True):
         response = trader_client.post(reverse("registration:invite"), {"email": "op@example.com"})
     assert response.status_code == 302
-    link = re.search(r"http://testserver(/registration/invitation/[\w-]+/)", mailoutbox[0].body).group(1)
+    # the link is absolute under SITE_URL (the address the portal is reached at), as in every e-mail
+    link = re.search(
+        re.escape(settings.SITE_URL) + r"(/registration/invitation/[\w-]+/)", mailoutbox[0].body
+    ).group(1)
     anonymous = Client()
     page = anonymous.get(link, HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200 and enterprise.name in page.content.decode()
