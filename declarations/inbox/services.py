@@ -200,8 +200,13 @@ def _run(ids: list[int]) -> int:
     """Process these messages in one transaction; on an error, one by one, then fail alone."""
     try:
         with transaction.atomic():
+            # wait for the rows (no SKIP LOCKED): they are ours by the claim, and another
+            # worker's claim query may hold one for an instant (PostgreSQL keeps the lock of a
+            # row it locked and then found claimed): skipping it would leave it waiting for the
+            # claim to run out. A worker that re-claimed them after ours expired waits here too,
+            # and finds them done.
             messages = list(
-                InboxMessage.objects.select_for_update(skip_locked=True, of=("self",))
+                InboxMessage.objects.select_for_update(of=("self",))
                 .filter(pk__in=ids, status=InboxStatus.RECEIVED)
                 .select_related("sender")
                 .order_by("pk")
