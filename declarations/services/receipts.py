@@ -2,6 +2,8 @@
 
 from typing import Any
 
+from django.utils import translation
+
 from customs_portal import texts
 
 ACCEPTED = "accepted"
@@ -14,13 +16,14 @@ class Receipt:
     kept so for the clearance error log, where each reader reads it in their own language;
     ``info`` is the same rendered in the active language. ``info=`` is accepted for plain text."""
 
-    __slots__ = ("guid", "key", "status", "text")
+    __slots__ = ("guid", "key", "status", "text", "_rendered")
 
     def __init__(self, guid: str, key: str, status: str, text: Any = "", *, info: Any = None):
         self.guid = guid
         self.key = key  # the entry's business key: orderNo, logisticsNo, copNo...
         self.status = status  # accepted | duplicate | rejected
         self.text = info if info is not None else text
+        self._rendered: tuple[str | None, str] | None = None  # (language, info): rendered once
 
     def __eq__(self, other) -> bool:
         if not isinstance(other, Receipt):
@@ -41,7 +44,12 @@ class Receipt:
         text = self.text
         if not text:
             return ""
-        return (text if isinstance(text, str) else texts.render(text))[:1000]
+        if isinstance(text, str):
+            return text[:1000]
+        language = translation.get_language()
+        if self._rendered is None or self._rendered[0] != language:
+            self._rendered = (language, texts.render(text)[:1000])
+        return self._rendered[1]
 
     def as_dict(self) -> dict:
         # not dataclasses.asdict: it deep-copies, and a batch answers a thousand of these

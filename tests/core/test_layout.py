@@ -38,7 +38,8 @@ def test_trader_dashboard_shows_enterprise_name_in_header(trader_client, enterpr
 def test_unapproved_enterprise_is_confined_to_its_registration(client, enterprise_factory, trader_factory):
     pending = enterprise_factory(approved=False)
     client.force_login(trader_factory(pending))
-    for path in ("/", "/reminders/notifications/"):
+    # (its notification centre stays open: tests/notifications/test_pending_enterprise.py)
+    for path in ("/", "/declarations/lists/", "/reminders/"):
         response = client.get(path)
         assert response.status_code == 302
         assert response["Location"].startswith("/registration/")
