@@ -161,7 +161,7 @@ def parse_or_refuse(*, body: bytes, sender) -> ceb.ParsedMessage:
                         "kind": "message",
                         "key": "",
                         "guid": refused.guid,
-                        "reason": _schema_reason(refused),
+                        "reason": schema_reason(refused),
                         "payload": {"root": refused.kind.root if refused.kind else ""},
                     }
                 ],
@@ -170,7 +170,7 @@ def parse_or_refuse(*, body: bytes, sender) -> ceb.ParsedMessage:
         raise
 
 
-def _schema_reason(refused: ceb.MessageRefused) -> dict:
+def schema_reason(refused: ceb.MessageRefused) -> dict:
     """A message the schema refused, for the clearance error log: the reason in each reader's
     language, the schema's own error lines as the validator wrote them."""
     parts = [texts.stored(SCHEMA_REFUSED)]

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand
 from django.db.models import Q
 
 from declarations import ceb
-from declarations.intake import SENDER_FIELDS, intake_entries, record_rejections
+from declarations.intake import SENDER_FIELDS, intake_entries, record_rejections, schema_reason
 from registration.models import Enterprise
 
 
@@ -60,7 +60,7 @@ class Command(BaseCommand):
                                 "kind": "message",
                                 "key": "",
                                 "guid": refused.guid,
-                                "reason": refused.info,
+                                "reason": schema_reason(refused),
                                 "payload": {"file": str(path)},
                             }
                         ],
