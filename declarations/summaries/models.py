@@ -12,6 +12,7 @@ import datetime as dt
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_fsm import FSMField, transition
 
 from customs_portal.models import StatusHistory
@@ -26,7 +27,7 @@ MAX_LINES_PER_FORM = 50
 
 class SummaryStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("status", "Submitted")
     ACCEPTED = "accepted", _("Accepted")
     RETURNED = "returned", _("Returned")
     RESUBMITTED = "resubmitted", _("Resubmitted")

@@ -5,6 +5,7 @@ declares for (under an authorization valid today) is simply not found (404).
 """
 
 import datetime as dt
+import hashlib
 import json
 
 from django.contrib import messages
@@ -141,13 +142,48 @@ class _TransitionView(SummaryMixin, View):
         return redirect("summaries:form_detail", pk=form.pk)
 
 
-class FormSubmitView(_TransitionView):
-    @property
-    def done(self):
-        return _("The form was declared to customs.")
+def _form_state(form: SummaryForm) -> str:
+    """A digest of what the check page showed: a POST made from an older page is refused."""
+    lines = form.lines.order_by("line_no").values_list("line_no", "gcode", "qty", "total_price")
+    raw = "|".join(
+        [form.status, str(form.line_count), str(form.inventory_count), str(form.total_price)]
+        + [":".join(str(value) for value in line) for line in lines]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
 
-    def run(self, *, form, request):
-        services.summary_form_submit(form=form, actor=request.user)
+
+class FormSubmitView(SummaryMixin, View):
+    """Declaring a form is a legal act: GET shows what will be sent (check your answers) with
+    the declaration beside the button; the POST from that page declares it."""
+
+    def get(self, request, pk):
+        form = self.get_form(pk)
+        if not (
+            form.may_submit and services.may_declare_for(acting=self.enterprise, principal=form.enterprise)
+        ):
+            return redirect("summaries:form_detail", pk=form.pk)
+        context = {
+            "form": form,
+            "lines": form.lines.order_by("line_no"),
+            "state": _form_state(form),
+        }
+        return render(request, "summaries/form_check.html", context)
+
+    def post(self, request, pk):
+        form = self.get_form(pk)
+        if form.may_submit and request.POST.get("state") != _form_state(form):
+            messages.error(
+                request,
+                _("The form changed after you checked it. Check it again before you declare it."),
+            )
+            return redirect("summaries:form_submit", pk=form.pk)
+        try:
+            services.summary_form_submit(form=form, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The form was declared to customs."))
+        return redirect("summaries:form_detail", pk=form.pk)
 
 
 class FormResubmitView(_TransitionView):

@@ -41,6 +41,10 @@ def test_exporter_sees_the_built_summary_declares_it_and_sees_it_accepted(
     assert page.get_by_test_id("line").count() == 2
     assert page.get_by_test_id("inventory").count() == 2
     page.get_by_test_id("submit-form").click()
+    page.wait_for_url(f"**/summaries/forms/{form.pk}/submit/")
+    assert page.get_by_test_id("check-lines").inner_text() == "2"
+    assert "legal responsibility" in page.get_by_test_id("declaration-text").inner_text()
+    page.get_by_test_id("confirm-submit").click()
     page.get_by_test_id("form-status").filter(has_text="Submitted").wait_for()
     assert page.get_by_test_id("submit-form").count() == 0
     assert page.get_by_test_id("history").count() == 1

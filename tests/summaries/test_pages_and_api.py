@@ -72,11 +72,15 @@ def test_the_live_preview_merges_this_months_departed_lists_without_saving(expor
 def test_the_exporter_submits_and_resubmits_through_the_pages(exporter_client, form, reviewer):
     from declarations.summaries.services import summary_form_return
 
-    response = exporter_client.post(reverse("summaries:form_submit", args=[form.pk]))
+    check = exporter_client.get(reverse("summaries:form_submit", args=[form.pk]))
+    state = check.context["state"]
+    response = exporter_client.post(reverse("summaries:form_submit", args=[form.pk]), {"state": state})
     assert response.status_code == 302
     form = SummaryForm.objects.get()
     assert form.status == SummaryStatus.SUBMITTED
-    again = exporter_client.post(reverse("summaries:form_submit", args=[form.pk]), follow=True)
+    again = exporter_client.post(
+        reverse("summaries:form_submit", args=[form.pk]), {"state": state}, follow=True
+    )
     assert again.status_code == 200 and list(again.context["messages"])  # told it is not possible any more
     summary_form_return(form=form, actor=reviewer, reason="wrong port")
     exporter_client.post(reverse("summaries:form_resubmit", args=[form.pk]), {"note": "port fixed"})
@@ -130,7 +134,8 @@ def test_a_broker_declares_only_under_a_valid_authorization(
     assert client.get(detail).status_code == 200
     overview = client.get(reverse("summaries:overview") + f"?month=2026-10&for={exporter.pk}")
     assert overview.status_code == 200 and str(form) in overview.content.decode()
-    client.post(reverse("summaries:form_submit", args=[form.pk]))
+    state = client.get(reverse("summaries:form_submit", args=[form.pk])).context["state"]
+    client.post(reverse("summaries:form_submit", args=[form.pk]), {"state": state})
     form = SummaryForm.objects.get()
     assert form.status == SummaryStatus.SUBMITTED and form.submitted_by == broker
     type(authorization).objects.filter(pk=authorization.pk).update(
@@ -253,3 +258,36 @@ def test_a_month_whose_deadline_year_is_unknown_says_how_to_add_the_calendar(exp
     assert page.status_code == 200
     assert "2027" in page.content.decode()
     assert exporter_client.get(reverse("summaries:overview") + "?month=2026-13").status_code == 404
+
+
+def test_declaring_goes_through_a_check_page_showing_what_will_be_sent(exporter_client, form):
+    url = reverse("summaries:form_submit", args=[form.pk])
+    check = exporter_client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert check.status_code == 200
+    html = check.content.decode()
+    assert SummaryForm.objects.get().status == SummaryStatus.DRAFT  # looking is not declaring
+    assert f'data-testid="check-lines">{form.line_count}<' in html
+    assert f'data-testid="check-inventories">{form.inventory_count}<' in html
+    assert f"{form.total_price:.2f}" in html
+    assert "legal responsibility" in html and 'name="csrfmiddlewaretoken"' in html
+    assert html.count('data-testid="check-line"') == form.line_count
+
+
+def test_a_declaration_from_a_stale_check_page_is_refused(exporter_client, form):
+    url = reverse("summaries:form_submit", args=[form.pk])
+    state = exporter_client.get(url).context["state"]
+    SummaryForm.objects.filter(pk=form.pk).update(total_price=form.total_price + 1)  # rebuilt meanwhile
+    refused = exporter_client.post(url, {"state": state}, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    assert SummaryForm.objects.get().status == SummaryStatus.DRAFT
+    assert "changed after you checked it" in refused.content.decode()
+    blind = exporter_client.post(url, follow=True)  # no check page at all
+    assert SummaryForm.objects.get().status == SummaryStatus.DRAFT and list(blind.context["messages"])
+
+
+def test_the_submitted_status_reads_as_declared_in_chinese(exporter_client, form, exporter_user):
+    summary_form_submit(form=form, actor=exporter_user)
+    page = exporter_client.get(
+        reverse("summaries:form_detail", args=[form.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    html = page.content.decode()
+    assert "已申报" in html and "提交时间" not in html
