@@ -122,3 +122,28 @@ def _inline_mgmt():
         f"{prefix}-MIN_NUM_FORMS": "0",
         f"{prefix}-MAX_NUM_FORMS": "1000",
     }
+
+
+def test_the_declaration_checkbox_sits_with_its_label_and_the_filed_report_is_shown(trader_client):
+    import re
+
+    form_page = trader_client.get("/cooperation/annual-report/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # the box and its label in one field row, the label pointing at the box
+    row = re.search(r'<div class="field[^"]*checkbox[^"]*">(.*?)</div>', form_page, re.S)
+    assert row and 'type="checkbox" name="declared_true"' in row.group(1)
+    assert '<label for="id_declared_true">' in row.group(1)
+    filed = trader_client.post("/cooperation/annual-report/", FORM, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    html = filed.content.decode()
+    summary = re.search(r'<dl class="details" data-testid="filed-report">(.*?)</dl>', html, re.S)
+    assert summary, "the filed report is shown"
+    for value in (
+        "王经理",
+        "13800000001",
+        "report@example.com",
+        "1200.50",
+        "3400.00",
+        "40",
+        "Operating normally",
+    ):
+        assert value in summary.group(1), value
+    assert "<input" not in html.split('data-testid="filed-report"')[1].split("</dl>")[0]  # read-only
