@@ -103,7 +103,7 @@ class StatusHistory(models.Model):
     @property
     def actor_display(self) -> str:
         if self.actor_label == SYSTEM_ACTOR:  # the services' marker for the portal itself
-            return str(_("system"))
+            return str(_("the portal (automatic)"))
         if self.actor_label:
             return self.actor_label
-        return str(self.actor) if self.actor_id else str(_("system"))
+        return str(self.actor) if self.actor_id else str(_("the portal (automatic)"))

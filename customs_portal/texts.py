@@ -81,6 +81,11 @@ def joined(items, sep: str = "; ") -> dict:
     return Stored(join=[_param(item) for item in items], sep=sep)
 
 
+def field_path(path: str) -> dict:
+    """A field path of a CEB message (``lines[1].gcode``), read as "Line 1: commodity code"."""
+    return Stored(field_path=str(path))
+
+
 def field_label(model, name: str) -> dict:
     """A model field's name (its verbose_name) in the reader's language."""
     return Stored(verbose=model._meta.label, name=name)
@@ -127,7 +132,7 @@ class StoredTextField(models.JSONField):
 
 
 def _is_text(value) -> bool:
-    return isinstance(value, dict) and bool(value.keys() & {"id", "choice", "verbose", "join"})
+    return isinstance(value, dict) and bool(value.keys() & {"id", "choice", "verbose", "join", "field_path"})
 
 
 def _render_param(value):
@@ -163,6 +168,10 @@ def _render(value) -> str:
         return str(value.get("sep", "; ")).join(str(_render_param(item)) for item in value["join"])
     if "verbose" in value:
         return _field_label(value["verbose"], value.get("name", ""))
+    if "field_path" in value:
+        from customs_portal.ceb_fields import field_path_label
+
+        return field_path_label(value["field_path"])
     if "choice" in value:
         return _choice_label(value["choice"], value.get("value", ""), bool(value.get("code")))
     source = _REGISTRY.get(value["id"])

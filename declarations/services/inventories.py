@@ -135,8 +135,8 @@ def _number(rows: list[Inventory]) -> None:
 
 
 # history notes, stored as texts and read in each reader's language
-RECEIVED = texts.define("inventory.received", gettext_lazy("received (appStatus 1)"))
-DECLARED = texts.define("inventory.declared", gettext_lazy("declared (appStatus 2)"))
+RECEIVED = texts.define("inventory.received", gettext_lazy("received (temporarily stored)"))
+DECLARED = texts.define("inventory.declared", gettext_lazy("declared"))
 
 # receipt texts (stored texts: see common.info)
 CHANGED_MEANWHILE = texts.define(
@@ -185,7 +185,10 @@ LIST_DECLARED = texts.define(
 def returned_note(reasons: list[dict]) -> dict:
     """The history note of a returned list: every reason, field by field ("field: reason; …")."""
     return texts.joined(
-        [texts.joined([r["field"], r["reason"]], ": ") if r.get("field") else r["reason"] for r in reasons]
+        [
+            texts.joined([texts.field_path(r["field"]), r["reason"]], ": ") if r.get("field") else r["reason"]
+            for r in reasons
+        ]
     )
 
 

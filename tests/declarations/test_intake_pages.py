@@ -78,7 +78,9 @@ def test_the_detail_page_shows_lines_timeline_and_reasons_field_by_field(trader_
     page = response.content.decode()
     assert response.status_code == 200
     assert page.count('data-testid="inventory-line"') == 2
-    assert "goodsValue" in page and "lines total 200.00 but the order says 150.00" in page
+    # the field named in words (Chinese by default), not by its CEB element name
+    assert "商品价格" in page and "goodsValue" not in page
+    assert "lines total 200.00 but the order says 150.00" in page
     # the timeline names the statuses in the page's language (Chinese by default)
     with translation.override("zh-hans"):
         moved = f"{InventoryStatus.STORED.label} → {InventoryStatus.RETURNED.label}"
@@ -98,7 +100,7 @@ def test_the_clearance_error_log_shows_returned_lists_of_this_enterprise_only(
     )
     theirs = make_inventory(ebc=other_enterprise, status="returned", return_reasons=["secret reason"])
     page = trader_client.get(reverse("declarations:clearance_errors")).content.decode()
-    assert str(mine) in page and "orderNo: no such order" in page
+    assert str(mine) in page and "订单编号: no such order" in page and "orderNo" not in page
     assert str(theirs) not in page and "secret reason" not in page
 
 

@@ -243,5 +243,5 @@ def test_rows_written_before_stored_texts_and_typed_reasons_are_shown_as_they_we
     )
     assert "旧的退单原因" in page and "Goods differ from the list 货物不符" in page
     with translation.override("zh-hans"):
-        assert f"· {translation.gettext('system')} ·" in page
+        assert f"· {translation.gettext('the portal (automatic)')} ·" in page
     assert "· system ·" not in page
