@@ -21,7 +21,7 @@ from declarations.views import keyset_links
 
 from . import exports, selectors, services
 from .codes import TRANSPORT_MODES
-from .models import SummaryForm, month_start
+from .models import OPEN_STATUSES, SummaryForm, month_start
 
 
 def _month_param(request) -> dt.date:
@@ -68,7 +68,10 @@ class OverviewView(SummaryMixin, View):
         else:
             deadline_error = ""
         preview = selectors.month_preview(principal=principal, month=current)
-        forms = selectors.month_forms(principal=principal, month=month)
+        forms = list(selectors.month_forms(principal=principal, month=month))
+        # overdue only says something when something is still owed: a month without lists (or
+        # with every form declared) has nothing to declare, whatever the day
+        owed = any(form.status in OPEN_STATUSES for form in forms)
         context = {
             "principal": principal,
             "principals": principals if len(principals) > 1 else [],
@@ -77,7 +80,8 @@ class OverviewView(SummaryMixin, View):
             "deadline": deadline,
             "deadline_error": deadline_error,
             "days_left": (deadline - today).days if deadline else None,
-            "days_overdue": (today - deadline).days if deadline else None,
+            "days_overdue": (today - deadline).days if deadline and owed else None,
+            "owed": owed,
             "forms": forms,
             "statistics": selectors.month_statistics(principal=principal, month=month),
             "current_month": current,

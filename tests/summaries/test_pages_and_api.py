@@ -291,3 +291,25 @@ def test_the_submitted_status_reads_as_declared_in_chinese(exporter_client, form
     )
     html = page.content.decode()
     assert "已申报" in html and "提交时间" not in html
+
+
+def test_a_month_with_nothing_to_declare_is_never_shown_overdue(exporter_client):
+    from django.utils import timezone
+
+    page = exporter_client.get(reverse("summaries:overview") + "?month=2026-10", HTTP_ACCEPT_LANGUAGE="en")
+    html = page.content.decode()
+    assert page.status_code == 200 and "2026-11-16" in html
+    assert "overdue" not in html and 'class="overdue"' not in html
+    if timezone.localdate() > dt.date(2026, 11, 16):
+        assert "nothing to declare for this month" in html
+
+
+def test_a_draft_form_past_its_deadline_is_shown_overdue(exporter_client, form):
+    from django.utils import timezone
+
+    if timezone.localdate() <= dt.date(2026, 11, 16):
+        pytest.skip("the October deadline has not passed yet")
+    html = exporter_client.get(
+        reverse("summaries:overview") + "?month=2026-10", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "days overdue" in html or "day overdue" in html
