@@ -14,11 +14,11 @@ def _rules():
         for selector in selectors.split(","):
             yield (
                 selector.strip(),
-                dict(
-                    (k.strip(), v.strip())
+                {
+                    k.strip(): v.strip()
                     for k, _c, v in (d.partition(":") for d in body.split(";"))
                     if v.strip()
-                ),
+                },
             )
 
 
