@@ -80,6 +80,23 @@ def enterprise_glance(*, enterprise, user) -> dict:
             }
         )
 
+    # requests the other party started: this enterprise's confirmation is what they wait for
+    to_confirm = qs.filter(status="awaiting_confirmation").filter(
+        Q(principal=enterprise, initiated_by="agent") | Q(agent=enterprise, initiated_by="principal")
+    )
+    confirm_pks = list(to_confirm.values_list("pk", flat=True)[:2])
+    if confirm_pks:
+        single = len(confirm_pks) == 1
+        waiting.append(
+            {
+                "label": _("Authorizations waiting for your confirmation"),
+                "count": 1 if single else to_confirm.count(),
+                "link": _url("authorization:confirm", confirm_pks[0])
+                if single
+                else _url("authorization:list") + "?status=awaiting_confirmation",
+            }
+        )
+
     summary_counts = _status_counts(SummaryForm.objects.filter(enterprise=enterprise), SummaryForm)
 
     answered = selectors.questions_for(enterprise=enterprise).filter(status=QuestionStatus.ANSWERED).count()
