@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import (
+    FINAL_STATUSES,
     Authorization,
     AuthorizationChange,
     AuthorizationStatus,
@@ -145,3 +146,28 @@ def are_partners(*, first, second) -> bool:
         Q(principal_id=a, agent_id=b) | Q(principal_id=b, agent_id=a),
         status__in=[AuthorizationStatus.APPROVED, AuthorizationStatus.EXPIRED],
     ).exists()
+
+
+def overlapping_authorizations(*, authorization) -> QuerySet:
+    """Other live authorizations between the same two parties that cover a shared direction on
+    some shared day: a new one on top of them is allowed but worth a warning."""
+    scopes = (
+        [Scope.BOTH, Scope.IMPORT, Scope.EXPORT]
+        if authorization.scope == Scope.BOTH
+        else [
+            Scope.BOTH,
+            authorization.scope,
+        ]
+    )
+    return (
+        Authorization.objects.filter(
+            principal_id=authorization.principal_id,
+            agent_id=authorization.agent_id,
+            scope__in=scopes,
+            valid_from__lte=authorization.valid_to,
+            valid_to__gte=authorization.valid_from,
+        )
+        .exclude(pk=authorization.pk)
+        .exclude(status__in=FINAL_STATUSES)
+        .order_by("valid_from", "pk")
+    )

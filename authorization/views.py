@@ -161,6 +161,16 @@ class AuthorizationCreateView(EnterpriseMemberRequiredMixin, View):
                     )
                 else:
                     messages.success(request, _("Sent to the other party for confirmation."))
+                overlapping = list(selectors.overlapping_authorizations(authorization=authorization))
+                if overlapping:
+                    messages.warning(
+                        request,
+                        _(
+                            "Note: it overlaps %(numbers)s, already between the same two enterprises for "
+                            "the same goods on some of the same days. Revoke those you no longer need."
+                        )
+                        % {"numbers": ", ".join(str(other) for other in overlapping)},
+                    )
                 return redirect("authorization:detail", authorization.pk)
         return render(request, self.template_name, {"form": form}, status=400)
 

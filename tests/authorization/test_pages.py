@@ -502,3 +502,33 @@ def test_a_document_stored_under_an_html_name_is_never_served_as_html(
     assert response["Content-Type"] == "application/octet-stream"
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_new_overlapping_authorization_is_created_with_a_warning_naming_the_others(
+    owner, broker, owner_client, pdf_upload, authorization_factory, enterprise_factory
+):
+    first = authorization_factory(
+        owner, broker, scope="export", valid_from=D(2026, 6, 1), valid_to=D(2027, 5, 31)
+    )
+    second = authorization_factory(
+        owner, broker, scope="both", valid_from=D(2026, 9, 1), valid_to=D(2027, 8, 31)
+    )
+    authorization_factory(owner, broker, scope="import", valid_from=D(2026, 7, 1), valid_to=D(2027, 6, 30))
+    authorization_factory(owner, broker, scope="export", status="revoked")
+    authorization_factory(owner, enterprise_factory(roles=("broker",)), scope="export")
+    response = owner_client.post(
+        url("create"), {**create_data(broker), "power_of_attorney": pdf_upload()}, follow=True
+    )
+    assert response.status_code == 200 and Authorization.objects.count() == 6  # created all the same
+    warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
+    assert len(warnings) == 1 and f"{first}, {second}" in warnings[0], warnings
+    assert "overlaps" in response.content.decode()
+
+
+def test_a_first_authorization_between_two_parties_gets_no_overlap_warning(
+    owner, broker, owner_client, pdf_upload
+):
+    response = owner_client.post(
+        url("create"), {**create_data(broker), "power_of_attorney": pdf_upload()}, follow=True
+    )
+    assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
