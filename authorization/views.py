@@ -58,12 +58,16 @@ FORM_PAGES = {
     "authorization/preferences.html": (gettext_lazy("Authorization settings"), gettext_lazy("Save")),
 }
 
+DESTRUCTIVE_PAGES = {"authorization/revoke.html"}
+
 
 def render(request, template_name, context=None, status=None):
     context = dict(context or {})
     if template_name in FORM_PAGES:
         context.setdefault("page_title", FORM_PAGES[template_name][0])
         context.setdefault("submit_label", FORM_PAGES[template_name][1])
+        # a destructive act looks like one: the danger style on its button
+        context.setdefault("submit_class", "danger" if template_name in DESTRUCTIVE_PAGES else "")
     return _render(request, template_name, context, status=status)
 
 

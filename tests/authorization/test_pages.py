@@ -1,6 +1,7 @@
 """Trader pages: what each party can do, and that nobody else can see or change anything."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.test import Client
@@ -532,3 +533,19 @@ def test_a_first_authorization_between_two_parties_gets_no_overlap_warning(
         url("create"), {**create_data(broker), "power_of_attorney": pdf_upload()}, follow=True
     )
     assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
+
+
+def test_revoke_looks_destructive_and_asks_before_it_acts(owner, broker, owner_client, authorization_factory):
+    from pathlib import Path
+
+    auth = authorization_factory(owner, broker, status="approved")
+    detail = owner_client.get(url("detail", auth)).content.decode()
+    link = re.search(r'<a class="([^"]*)" href="[^"]*/revoke/" data-testid="revoke">', detail)
+    assert link and "danger" in link.group(1).split()
+    css = (Path(__file__).resolve().parents[2] / "static/css/portal.css").read_text()
+    assert re.search(r"(^|,\s*)\.button\.danger\s*[,{][^}]*background:var\(--danger\)", css, re.M)
+    page = owner_client.get(url("revoke", auth))  # the confirmation page: nothing revoked yet
+    html = page.content.decode()
+    assert page.status_code == 200 and fetch(auth).status == "approved"
+    assert re.search(r'<button type="submit" class="danger" data-testid="submit">', html)
+    assert "ends the authorization at once" in html
