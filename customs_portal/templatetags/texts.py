@@ -17,7 +17,7 @@ def text(value) -> str:
 def return_reason(value) -> str:
     """One item of a list's ``return_reasons`` (``{"field", "reason"}``, or the plain text of an
     old row) as "field: reason" in the reader's language."""
-    if isinstance(value, dict) and ("reason" in value or "field" in value):
+    if isinstance(value, dict) and ("reason" in value or "field" in value or "message" in value):
         reason = texts.render(value.get("reason") or value.get("message") or "")
         return f"{field_path_label(value['field'])}: {reason}" if value.get("field") else reason
     return texts.render(value)

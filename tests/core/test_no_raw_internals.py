@@ -88,3 +88,11 @@ def test_trader_pages_show_no_raw_internals(client, demo, language):
         "authorizations",
     }
     assert not problems, "\n".join(map(str, problems))
+
+
+def test_a_reason_given_as_a_message_reads_as_its_text_not_a_dict(trader_client, enterprise):
+    from tests.reminders.factories import returned_inventory
+
+    returned_inventory(sender=enterprise, reasons=[{"message": "payment amount differs", "code": "E12"}])
+    text = visible_text(trader_client.get("/cooperation/clearance-errors/").content.decode())
+    assert "payment amount differs" in text and not REPR.search(text)
