@@ -143,13 +143,37 @@ def _render_param(value):
     return value
 
 
-def _choice_label(dotted: str, value: str, with_code: bool = False) -> str:
-    module, _sep, name = dotted.rpartition(".")
+# Where a stored choice may name its class: the portal's own packages. A stored text is data
+# read back from the database; it never chooses which code runs.
+CHOICE_PACKAGES = (
+    "customs_portal",
+    "registration",
+    "authorization",
+    "declarations",
+    "reminders",
+    "notifications",
+)
+
+
+def _choices_class(dotted: str):
+    module, _sep, name = str(dotted).rpartition(".")
+    if module.split(".", 1)[0] not in CHOICE_PACKAGES:
+        return None
     try:
         choices = getattr(import_module(module), name)
-        label = str(choices(value).label)
     except (ImportError, AttributeError, ValueError):
-        return value
+        return None
+    return choices if isinstance(choices, type) and issubclass(choices, models.Choices) else None
+
+
+def _choice_label(dotted: str, value: str, with_code: bool = False) -> str:
+    choices = _choices_class(dotted)
+    if choices is None:
+        return str(value)
+    try:
+        label = str(choices(value).label)
+    except ValueError:
+        return str(value)
     return f"{label} ({value})" if with_code else label
 
 

@@ -26,8 +26,12 @@ def test_parameters_may_be_stored_texts_and_choices_rendered_in_the_same_languag
     value = texts.stored(SENT, count=3, what=texts.stored(GREETING))
     assert texts.render(value, "en") == "3 items: Sign in"
     assert texts.render(value, "zh-hans") == "3 items: 登录"  # the test's own msgid has no catalogue entry
-    colour = texts.choice(Colour, "red")
+    from declarations.models import Channel
+
+    colour = texts.choice(Channel, "red")
     assert texts.render(colour, "en") == "Red"
+    # a choices class outside the portal's packages is not looked up: the value is shown
+    assert texts.render(texts.choice(Colour, "red"), "en") == "red"
 
 
 def test_legacy_plain_text_and_unknown_ids_are_shown_rather_than_failing():
@@ -51,3 +55,16 @@ def test_the_template_filter_renders_under_the_active_language():
     template = Template("{% load texts %}{{ value|text }}")
     with translation.override("zh-hans"):
         assert template.render(Context({"value": texts.stored(GREETING)})) == "登录"
+
+
+def test_a_stored_choice_never_runs_anything_but_a_portal_choices_class(tmp_path):
+    """A stored text is data from the database: it must not pick a callable to run."""
+    marker = tmp_path / "ran"
+    hostile = {"choice": "os.system", "value": f"touch {marker}"}
+    assert texts.render(hostile) == f"touch {marker}"
+    assert not marker.exists()
+    assert texts.render({"choice": "customs_portal.texts.render", "value": "x"}) == "x"
+    assert (
+        texts.render({"choice": "declarations.models.InventoryStatus", "value": "released"}, "en")
+        == "Released"
+    )
