@@ -120,7 +120,13 @@ TRADE_EN = {
     "9839": "Gifts and resales of missions", "9900": "Other",
 }  # fmt: skip
 
-COUNTRY_EN = {"110": "Hong Kong, China", "121": "Macao, China", "143": "Taiwan, China"}
+COUNTRY_EN = {
+    "110": "Hong Kong, China", "121": "Macao, China", "143": "Taiwan, China",
+    "199": "Other Asia", "299": "Other Africa", "349": "Serbia and Montenegro", "399": "Other Europe",
+    "499": "Other Latin America", "599": "Other North America", "699": "Other Oceania",
+    "701": "Country (region) unknown", "702": "United Nations and international organisations",
+    "999": "Neutral packaging (country of origin not stated)",
+}  # fmt: skip
 
 # words of customs office names, longest first; what is left is a place name, in pinyin
 OFFICE_WORDS = {
@@ -179,7 +185,11 @@ def rows(src: Path):
     mapped = {r["CUSTOMS_COUNTRY_CODE"]: r for r in load("CusMappingCountryCode")}
     for r in load("CusCountry"):
         code = r["COUNTRY_CODE"]
-        en = COUNTRY_EN.get(code) or (mapped.get(code) or {}).get("COUNTRY_NAME_EN") or r.get("COUN_E_NAME", "")
+        en = (
+            COUNTRY_EN.get(code)
+            or (mapped.get(code) or {}).get("COUNTRY_NAME_EN")
+            or r.get("COUN_E_NAME", "")
+        )
         yield "country", code, r["COUN_C_NAME"], en
     for r in sorted(load("CusMappingCurrencyCode"), key=lambda r: r["CUSTOMS_CURRENCY_CODE"]):
         yield "currency", r["CUSTOMS_CURRENCY_CODE"], r["CURRENCY_NAME_CN"], r["CURRENCY_NAME_EN"]
@@ -189,7 +199,12 @@ def rows(src: Path):
         yield "customs", r["CUSTOMS_CODE"], r["CUSTOMS_NAME"], office_en(r["CUSTOMS_NAME"])
     for r in load("CusUnit"):
         # the Chinese measure word in brackets only tells this table's entries apart
-        yield "unit", r["UNIT_CODE"], r["UNIT_NAME"], re.sub(r" \([\u4e00-\u9fff]+\)", "", UNIT_EN[r["UNIT_CODE"]])
+        yield (
+            "unit",
+            r["UNIT_CODE"],
+            r["UNIT_NAME"],
+            re.sub(r" \([\u4e00-\u9fff]+\)", "", UNIT_EN[r["UNIT_CODE"]]),
+        )
     for r in load("CusTrade"):
         yield "trade_mode", r["TRADE_MODE"], r["ABBR_TRADE"], TRADE_EN[r["TRADE_MODE"]]
 

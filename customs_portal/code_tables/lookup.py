@@ -55,7 +55,7 @@ def name(table: str, code, language: str | None = None) -> str | None:
 
 
 def label(table: str, code, language: str | None = None) -> str:
-    """"303 英国"; "999 ?" for a code the table does not hold; "" for no code."""
+    """ "303 英国"; "999 ?" for a code the table does not hold; "" for no code."""
     code = "" if code is None else str(code).strip()
     if not code:
         return ""

@@ -50,7 +50,9 @@ def _malformed(problems: list[str]):
     shown = "; ".join(problems[:MAX_PROBLEMS]) + ("; …" if len(problems) > MAX_PROBLEMS else "")
     return ApplicationError(
         "malformed_edition",
-        interpolate_lazy(_("The code table file is malformed, nothing was loaded: %(problems)s"), {"problems": shown}),
+        interpolate_lazy(
+            _("The code table file is malformed, nothing was loaded: %(problems)s"), {"problems": shown}
+        ),
     )
 
 

@@ -22,5 +22,8 @@ def customs_code(value, table: str):
     if lookup.known(table, code):
         return lookup.label(table, code)
     return format_html(
-        '<span class="code-unknown" title="{}">{} {}</span>', gettext("Unknown code"), code, lookup.UNKNOWN_MARK
+        '<span class="code-unknown" title="{}">{} {}</span>',
+        gettext("Unknown code"),
+        code,
+        lookup.UNKNOWN_MARK,
     )

@@ -29,7 +29,11 @@ class Command(BaseCommand):
         except ApplicationError as exc:
             raise CommandError(str(exc)) from None
         if not options["quiet"]:
-            for kind, keys in (("added", result.added), ("changed", result.changed), ("retired", result.retired)):
+            for kind, keys in (
+                ("added", result.added),
+                ("changed", result.changed),
+                ("retired", result.retired),
+            ):
                 for table, code in keys:
                     self.stdout.write(f"{kind} {table} {code}")
         self.stdout.write(
