@@ -15,6 +15,7 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.errors import ApplicationError, interpolate_lazy
@@ -63,31 +64,45 @@ def edition_read(path) -> list[Row]:
             reader = csv.reader(f)
             header = next(reader, None)
             records = list(reader)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+    except UnicodeDecodeError as exc:
+        raise _malformed([gettext("the file is not UTF-8 text")]) from exc
+    except (OSError, csv.Error) as exc:
         raise _malformed([str(exc)]) from exc
     if header is None or [h.strip() for h in header] != HEADER:
-        raise _malformed([f"line 1: the header must be {','.join(HEADER)}"])
+        raise _malformed([gettext("line 1: the header must be %(header)s") % {"header": ",".join(HEADER)}])
     rows, problems, seen = [], [], set()
     for number, record in enumerate(records, start=2):
         if not any(cell.strip() for cell in record):
             continue
         if len(record) != len(HEADER):
-            problems.append(f"line {number}: {len(record)} columns, {len(HEADER)} expected")
+            problems.append(
+                gettext("line %(line)s: %(found)s columns, %(expected)s expected")
+                % {"line": number, "found": len(record), "expected": len(HEADER)}
+            )
             continue
         table, code, name_zh, name_en = (cell.strip() for cell in record)
         if table not in TABLES:
-            problems.append(f"line {number}: unknown table {table!r} ({', '.join(TABLES)})")
+            problems.append(
+                gettext("line %(line)s: unknown table %(table)s (%(tables)s)")
+                % {"line": number, "table": repr(table), "tables": ", ".join(TABLES)}
+            )
         elif not CODE.match(code):
-            problems.append(f"line {number}: code {code!r} is not 1-10 digits or capital letters")
+            problems.append(
+                gettext("line %(line)s: code %(code)s is not 1-10 digits or capital letters")
+                % {"line": number, "code": repr(code)}
+            )
         elif not name_zh:
-            problems.append(f"line {number}: the Chinese name is missing")
+            problems.append(gettext("line %(line)s: the Chinese name is missing") % {"line": number})
         elif (table, code) in seen:
-            problems.append(f"line {number}: {table} {code} appears twice")
+            problems.append(
+                gettext("line %(line)s: %(table)s %(code)s appears twice")
+                % {"line": number, "table": table, "code": code}
+            )
         else:
             seen.add((table, code))
             rows.append(Row(table, code, name_zh, name_en))
     if not rows and not problems:
-        problems.append("the file holds no codes")
+        problems.append(gettext("the file holds no codes"))
     if problems:
         raise _malformed(problems)
     return rows

@@ -138,17 +138,26 @@ def test_a_code_listed_again_after_being_retired_comes_back(tmp_path):
 def test_a_malformed_file_is_refused_whole_naming_the_line_and_nothing_is_loaded(tmp_path, text, problem):
     path = edition(tmp_path, text)
     before = list(CustomsCode.objects.order_by("pk").values())
-    with pytest.raises(CommandError) as error:
+    with pytest.raises(CommandError) as error, translation.override("en"):
         call_command("load_code_tables", str(path), stdout=StringIO())
     assert "nothing was loaded" in str(error.value) and problem in str(error.value)
     assert list(CustomsCode.objects.order_by("pk").values()) == before
 
 
+def test_the_malformed_file_message_reads_in_the_ops_language(tmp_path):
+    path = edition(tmp_path, "table,code,name_zh,name_en\ncountry,303,,UK\n")
+    with pytest.raises(ApplicationError) as error, translation.override("zh-hans"):
+        code_tables_load(path=path)
+    with translation.override("zh-hans"):
+        assert str(error.value.message) == "代码表文件格式有误，未载入任何内容：第 2 行：缺少中文名称"
+
+
 def test_a_file_that_is_not_utf8_is_refused(tmp_path):
     path = tmp_path / "gbk.csv"
     path.write_bytes("table,code,name_zh,name_en\ncountry,303,英国,UK\n".encode("gbk"))
-    with pytest.raises(ApplicationError, match="malformed"):
+    with pytest.raises(ApplicationError) as error, translation.override("en"):
         code_tables_load(path=path)
+    assert error.value.code == "malformed_edition" and "not UTF-8" in str(error.value)
 
 
 def test_a_good_row_is_not_loaded_when_another_row_is_bad(tmp_path):
@@ -232,3 +241,16 @@ def test_the_summary_pdf_and_csv_read_the_same_tables():
         "人民币",
     )
     assert named["unit1Name"] == "件"
+
+
+def test_the_goods_form_offers_the_units_with_their_names_and_takes_a_typed_code():
+    from declarations.forms import GoodsForm
+
+    with translation.override("zh-hans"):
+        html = str(GoodsForm()["unit"])
+    assert 'list="codes-unit-unit"' in html and '<option value="011">011 件</option>' in html
+    with translation.override("en"):
+        assert '<option value="035">035 kilogram</option>' in str(GoodsForm()["unit1"])
+    form = GoodsForm(data={"unit": "007"})
+    form.is_valid()
+    assert form.cleaned_data.get("unit") == "007"
