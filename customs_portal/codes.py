@@ -1,8 +1,8 @@
-"""China Customs parameter codes shown by name in texts a person reads (common ones).
+"""Named constants for the China Customs codes the portal's rules use (``Currency.CNY``).
 
-A stored text keeps the code (``texts.code(Currency, "502")``); the reader sees the name in
-their language with the code beside it: "US dollar (502)" / "美元(502)". A code not listed here
-is shown as the bare code.
+A stored text keeps the code (``texts.code(Currency, "502")``); the reader sees the name from
+the code tables (``customs_portal.code_tables``) in their language with the code beside it:
+"US Dollar (502)" / "美元 (502)". The labels here only name the constants.
 """
 
 from django.db import models

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "axes",
     "import_export",
     "customs_portal",
+    "customs_portal.code_tables",
     "registration",
     "registration.cooperation",
     "authorization",
@@ -110,6 +111,8 @@ TEMPLATES = [
                 "customs_portal.context_processors.portal",
                 "notifications.context_processors.unread",
             ],
+            # {{ value|customs_code:"country" }} on every page, PDF and e-mail without a {% load %}
+            "builtins": ["customs_portal.templatetags.customs_codes"],
         },
     },
 ]

@@ -166,7 +166,16 @@ def _choices_class(dotted: str):
     return choices if isinstance(choices, type) and issubclass(choices, models.Choices) else None
 
 
+# a stored code of a parameter table reads with its name from the code tables (one source)
+CODE_TABLES = {"customs_portal.codes.Currency": "currency", "customs_portal.codes.Country": "country"}
+
+
 def _choice_label(dotted: str, value: str, with_code: bool = False) -> str:
+    if with_code and dotted in CODE_TABLES:
+        from customs_portal.code_tables import lookup
+
+        name = lookup.name(CODE_TABLES[dotted], value)
+        return f"{name} ({value})" if name else f"{value} {lookup.UNKNOWN_MARK}"
     choices = _choices_class(dotted)
     if choices is None:
         return str(value)

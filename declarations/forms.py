@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal.code_tables.widgets import CodeInput
+
 from .models import Goods, GoodsStatus, InventoryStatus
 from .services.goods import goods_field_errors
 
@@ -19,7 +21,11 @@ class GoodsForm(forms.ModelForm):
             "export_duty",
             "export_rebate",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "unit": CodeInput("unit"),
+            "unit1": CodeInput("unit"),
+        }
         help_texts = {
             "gcode": _("The 10-digit customs commodity code, for example 8517130000."),
             "unit": _("3-digit customs unit code, for example 007 (piece)."),

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.admin_queues import LargeQueueAdminMixin
+from customs_portal.code_tables.admin import code_display
 from customs_portal.errors import ApplicationError
 
 from ..models import Goods, GoodsHistory, GoodsStatus, ReceivedMessage
@@ -65,8 +66,8 @@ class GoodsAdmin(LargeQueueAdminMixin, admin.ModelAdmin):
         "name",
         "description",
         "gcode",
-        "unit",
-        "unit1",
+        "unit_named",
+        "unit1_named",
         "licence",
         "export_duty",
         "export_rebate",
@@ -76,6 +77,8 @@ class GoodsAdmin(LargeQueueAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     fieldsets = [(None, {"fields": readonly_fields}), (_("Review"), {"fields": ["decision", "reason"]})]
+    unit_named = code_display("unit", "unit", _("declared unit"))
+    unit1_named = code_display("unit1", "unit", _("legal unit"))
     inlines = [GoodsHistoryInline]
     actions = ["approve_selected"]
 

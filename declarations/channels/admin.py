@@ -17,6 +17,8 @@ from django.utils.translation import gettext_lazy as _
 
 from customs_portal import texts
 from customs_portal.admin_queues import LargeQueueAdminMixin, QueueAdminMixin
+from customs_portal.code_tables.admin import code_display
+from customs_portal.code_tables.lookup import label as code_label
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
 from declarations.models import Inventory, InventoryHistory, InventoryStatus
@@ -57,7 +59,7 @@ class RiskRuleAdmin(QueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     list_display = [
         "name",
         "gcode_prefix",
-        "country",
+        "country_named",
         "dishonest_only",
         "enterprise",
         "value_above",
@@ -65,6 +67,7 @@ class RiskRuleAdmin(QueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
         "active",
     ]
     list_filter = ["active", "dishonest_only"]
+    country_named = code_display("country", "country", RiskRule._meta.get_field("country").verbose_name)
     list_select_related = ["enterprise"]
     search_fields = [
         "name",
@@ -132,8 +135,9 @@ class InspectionSettingAdmin(QueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin)
 
 @admin.register(ExchangeRate)
 class ExchangeRateAdmin(QueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
-    list_display = ["month_display", "currency", "rate", "updated_at"]
+    list_display = ["month_display", "currency_named", "rate", "updated_at"]
     list_filter = ["currency"]
+    currency_named = code_display("currency", "currency", _("currency"))
     search_fields = ["currency"]
     date_hierarchy = "month"
     fields = ["currency", "month", "rate"]
@@ -198,8 +202,8 @@ def _facts(obj):
         (_("E-commerce enterprise"), f"{obj.ebc_name} ({obj.ebc_code})"),
         (_("Declaring enterprise"), f"{obj.agent_name} ({obj.agent_code})"),
         (_("Production and sales unit"), f"{obj.owner_name} ({obj.owner_code})"),
-        (_("Country of arrival"), obj.country),
-        (_("Exit customs"), obj.port_code),
+        (_("Country of arrival"), code_label("country", obj.country)),
+        (_("Exit customs"), code_label("customs", obj.port_code)),
         (_("Value"), f"{obj.total_value:.2f}"),
         (_("Licence number"), obj.license_no or "—"),
         (_("Declared"), _when(obj.declared_at)),
@@ -301,7 +305,7 @@ class ListAdminBase(LargeQueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
 
     @admin.display(description=_("Country of arrival"), ordering="country")
     def arrival_country(self, obj):
-        return obj.country
+        return code_label("country", obj.country)
 
     @admin.display(description=_("Value"), ordering="total_value")
     def value(self, obj):
@@ -343,7 +347,22 @@ class ListAdminBase(LargeQueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
         return format_html(
             "<table><thead><tr>{}</tr></thead><tbody>{}</tbody></table>",
             format_html_join("", "<th>{}</th>", ((h,) for h in head)),
-            format_html_join("", "<tr>" + "<td>{}</td>" * 7 + "</tr>", rows),
+            format_html_join(
+                "",
+                "<tr>" + "<td>{}</td>" * 7 + "</tr>",
+                (
+                    (
+                        gnum,
+                        item_no,
+                        gname,
+                        gcode,
+                        code_label("country", country),
+                        code_label("currency", currency),
+                        price,
+                    )
+                    for gnum, item_no, gname, gcode, country, currency, price in rows
+                ),
+            ),
         )
 
     @admin.display(description=_("why (customs only)"))

@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.admin_queues import QueueAdminMixin
+from customs_portal.code_tables.admin import code_display
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
 
@@ -73,15 +74,18 @@ class LineInline(admin.TabularInline):
     fields = [
         "line_no",
         "gcode",
-        "destination_country",
-        "currency",
+        "destination_country_named",
+        "currency_named",
         "qty",
         "qty1",
-        "unit1",
+        "unit1_named",
         "total_price",
         "inventory_count",
     ]
     readonly_fields = fields
+    destination_country_named = code_display("destination_country", "country", _("final destination country"))
+    currency_named = code_display("currency", "currency", _("currency"))
+    unit1_named = code_display("unit1", "unit", _("legal unit"))
     extra = 0
     can_delete = False
 
@@ -106,14 +110,17 @@ class HistoryInline(admin.TabularInline):
 
 @admin.register(SummaryForm)
 class SummaryFormAdmin(QueueAdminMixin, admin.ModelAdmin):
-    list_display = ["__str__", "enterprise", "traf_mode", "country", "port_code", "line_count", "inventory_count", "total_price", "status", "deadline", "overdue", "submitted_at"]  # fmt: skip
+    list_display = ["__str__", "enterprise", "traf_mode_named", "country_named", "port_code_named", "line_count", "inventory_count", "total_price", "status", "deadline", "overdue", "submitted_at"]  # fmt: skip
     list_filter = [QueueFilter, OverdueFilter, "status", "month", "additional"]
     search_fields = ["enterprise__name", "ebc_code", "owner_code", "declaration_no"]
     list_select_related = ["enterprise"]
     ordering = ["deadline", "submitted_at", "id"]
-    readonly_fields = ["enterprise", "month", "number", "ebc_code", "traf_mode", "owner_enterprise", "owner_code", "country", "port_code", "part", "parts", "additional", "inventory_count", "line_count", "total_price", "deadline", "status", "submitted_at", "submitted_by", "declaration_no", "return_reason", "decided_at"]  # fmt: skip
+    readonly_fields = ["enterprise", "month", "number", "ebc_code", "traf_mode_named", "owner_enterprise", "owner_code", "country_named", "port_code_named", "part", "parts", "additional", "inventory_count", "line_count", "total_price", "deadline", "status", "submitted_at", "submitted_by", "declaration_no", "return_reason", "decided_at"]  # fmt: skip
     fields = readonly_fields
     inlines = [LineInline, HistoryInline]
+    traf_mode_named = code_display("traf_mode", "transport", _("transport mode"))
+    country_named = code_display("country", "country", _("country of arrival"))
+    port_code_named = code_display("port_code", "customs", _("exit customs"))
     change_form_template = "summaries/admin/change_form.html"
 
     def has_add_permission(self, request):
@@ -190,9 +197,11 @@ class SummaryFormAdmin(QueueAdminMixin, admin.ModelAdmin):
 
 @admin.register(SummaryStatistic)
 class SummaryStatisticAdmin(QueueAdminMixin, admin.ModelAdmin):
-    list_display = ["month", "enterprise", "ebc_code", "hs4", "destination_country", "currency", "inventory_count", "total_price"]  # fmt: skip
+    list_display = ["month", "enterprise", "ebc_code", "hs4", "destination_country_named", "currency_named", "inventory_count", "total_price"]  # fmt: skip
     list_filter = ["month"]
     readonly_fields = list_display
+    destination_country_named = code_display("destination_country", "country", _("final destination country"))
+    currency_named = code_display("currency", "currency", _("currency"))
 
     def has_add_permission(self, request):
         return False

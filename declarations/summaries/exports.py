@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils import timezone
 from lxml import etree
 
+from customs_portal.code_tables import lookup
 from declarations import ceb
 
 from .models import SummaryForm, SummaryLine, SummaryStatistic
@@ -16,9 +17,13 @@ from .services import summary_deadline
 
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
 CSV_COLUMNS = [
-    "form", "status", "ebcCode", "trafMode", "ownerCode", "arrivalCountry", "portCode", "line", "gcode",
-    "destinationCountry", "currency", "qty", "qty1", "unit1", "totalPrice", "inventoryCount",
+    "form", "status", "ebcCode", "trafMode", "trafModeName", "ownerCode", "arrivalCountry",
+    "arrivalCountryName", "portCode", "portCodeName", "line", "gcode", "destinationCountry",
+    "destinationCountryName", "currency", "currencyName", "qty", "qty1", "unit1", "unit1Name",
+    "totalPrice", "inventoryCount",
 ]  # fmt: skip
+# each customs code column is followed by its name column (the reader's language): a person
+# reading the sheet sees "303" and "英国" / "United Kingdom"
 
 
 def _amount(value, places: int) -> str:
@@ -100,26 +105,30 @@ def month_export(*, month: dt.date, enterprises) -> dict:
     }
 
 
+def _name(table: str, code) -> str:
+    """The name of a code in the active language, or the unknown mark."""
+    if not code:
+        return ""
+    return lookup.name(table, code) or lookup.UNKNOWN_MARK
+
+
 def month_csv(data: dict) -> str:
-    """The lines of ``month_export(...)`` as CSV, one row per goods line, header first."""
+    """The lines of ``month_export(...)`` as CSV, one row per goods line, header first; every
+    customs code beside its name in the active language."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     for form in data["forms"]:
-        head = [form["id"], form["status"], form["ebcCode"], form["trafMode"], form["ownerCode"]]
-        head += [form["arrivalCountry"], form["portCode"]]
+        head = [form["id"], form["status"], form["ebcCode"]]
+        head += [form["trafMode"], _name("transport", form["trafMode"]), form["ownerCode"]]
+        head += [form["arrivalCountry"], _name("country", form["arrivalCountry"])]
+        head += [form["portCode"], _name("customs", form["portCode"])]
         for no, item in enumerate(form["items"], start=1):
             writer.writerow(
-                [
-                    *head,
-                    no,
-                    item["gcode"],
-                    item["destinationCountry"],
-                    item["currency"],
-                    item["qty"],
-                    item["qty1"],
-                ]
-                + [item["unit1"], item["totalPrice"], item["inventoryCount"]]
+                [*head, no, item["gcode"]]
+                + [item["destinationCountry"], _name("country", item["destinationCountry"])]
+                + [item["currency"], _name("currency", item["currency"]), item["qty"], item["qty1"]]
+                + [item["unit1"], _name("unit", item["unit1"]), item["totalPrice"], item["inventoryCount"]]
             )
     return out.getvalue()
 

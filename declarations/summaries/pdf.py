@@ -10,10 +10,12 @@ from django.db.models import Min
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from customs_portal.code_tables.lookup import label
 from declarations.models import InventoryLine
 
-from . import codes
 from .models import SummaryForm
+
+FORM_LANGUAGE = "zh-hans"  # the printed form is filed in Chinese, whatever the reader's language
 
 
 class NoFetching(Exception):
@@ -44,8 +46,9 @@ def form_pdf_context(form: SummaryForm) -> dict:
         {
             "line": line,
             "name": names.get((line.gcode, line.destination_country, line.currency), ""),
-            "destination": codes.with_name(line.destination_country, codes.COUNTRIES_ZH),
-            "currency": codes.with_name(line.currency, codes.CURRENCIES_ZH),
+            "destination": label("country", line.destination_country, FORM_LANGUAGE),
+            "currency": label("currency", line.currency, FORM_LANGUAGE),
+            "unit1": label("unit", line.unit1, FORM_LANGUAGE),
         }
         for line in form.lines.order_by("line_no")
     ]
@@ -53,8 +56,12 @@ def form_pdf_context(form: SummaryForm) -> dict:
         "form": form,
         "enterprise": form.enterprise,
         "owner": form.owner_enterprise,
-        "transport": codes.with_name(form.traf_mode, codes.TRANSPORT_MODES_ZH),
-        "arrival": codes.with_name(form.country, codes.COUNTRIES_ZH),
+        "transport": label("transport", form.traf_mode, FORM_LANGUAGE),
+        "arrival": label("country", form.country, FORM_LANGUAGE),
+        "port": label("customs", form.port_code, FORM_LANGUAGE),
+        # 9610: retail export, the one trade mode of a monthly summary form
+        "trade_mode": label("trade_mode", "9610", FORM_LANGUAGE),
+        "origin": label("country", "142", FORM_LANGUAGE),
         "lines": lines,
     }
 
@@ -63,7 +70,7 @@ def render_summary_pdf(*, form: SummaryForm) -> bytes:
     """The PDF bytes of ``form``; the printed form is always in Chinese."""
     import weasyprint
 
-    with translation.override("zh-hans"):
+    with translation.override(FORM_LANGUAGE):
         html = render_to_string("summaries/form_pdf.html", form_pdf_context(form))
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
     return weasyprint.HTML(string=html, base_url=None, url_fetcher=_url_fetcher_class()()).write_pdf()

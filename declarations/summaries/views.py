@@ -20,7 +20,6 @@ from customs_portal.permissions import EnterpriseMemberRequiredMixin
 from declarations.views import keyset_links
 
 from . import exports, selectors, services
-from .codes import TRANSPORT_MODES
 from .models import OPEN_STATUSES, SummaryForm, month_start
 
 
@@ -88,7 +87,6 @@ class OverviewView(SummaryMixin, View):
             "preview": preview.forms,
             "preview_lines": preview.line_count,
             "preview_stale_since": preview.computed_at if preview.stale else None,
-            "transport_modes": TRANSPORT_MODES,
             "may_declare": services.may_declare_for(acting=self.enterprise, principal=principal),
         }
         return render(request, "summaries/overview.html", context)
@@ -129,7 +127,6 @@ class FormDetailView(SummaryMixin, View):
             "page_obj": inventories,
             "history": form.history.select_related("actor").order_by("at", "id"),
             "may_declare": services.may_declare_for(acting=self.enterprise, principal=form.enterprise),
-            "transport_modes": TRANSPORT_MODES,
         }
         return render(request, "summaries/form_detail.html", context)
 

@@ -204,3 +204,14 @@ def test_the_review_page_reads_in_chinese(risk_client, red_list):
     page = risk_client.get(f"{QUEUE}{red_list.pk}/change/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     for label in ("清单编号", "商品表体", "布控原因（仅海关可见）", "放行", "生产销售单位"):
         assert label in page
+
+
+def test_the_queue_and_a_list_show_customs_codes_with_their_names(risk_client, red_list):
+    import re
+
+    queue = risk_client.get(QUEUE).content.decode()
+    assert re.search(r"502 (美国|United States of America)", queue)
+    page = risk_client.get(f"{QUEUE}{red_list.pk}/change/").content.decode()
+    assert re.search(r"<td>502 (美国|United States of America)</td>", page)  # the goods line's destination
+    assert re.search(r"<td>142 (人民币|Yuan Renminbi)</td>", page)  # its currency
+    assert "<td>502</td>" not in page and "<td>142</td>" not in page

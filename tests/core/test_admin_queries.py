@@ -140,6 +140,9 @@ def _listed(response) -> int:
 def test_an_admin_queue_costs_the_same_queries_with_3_or_40_rows(
     url, role, label, fixed, staff_factory, otp_client_factory, staff_groups
 ):
+    from customs_portal.code_tables import lookup
+
+    lookup.tables()  # the customs code tables are read once per process, not per page
     client = otp_client_factory(staff_factory(role))
     rows = Rows()
     model = apps.get_model(label)

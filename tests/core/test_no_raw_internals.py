@@ -96,3 +96,96 @@ def test_a_reason_given_as_a_message_reads_as_its_text_not_a_dict(trader_client,
     returned_inventory(sender=enterprise, reasons=[{"message": "payment amount differs", "code": "E12"}])
     text = visible_text(trader_client.get("/cooperation/clearance-errors/").content.decode())
     assert "payment amount differs" in text and not REPR.search(text)
+
+
+# --- customs codes: every one a trader reads carries its name ------------------------------
+
+
+def demo_codes(user) -> dict[str, set[str]]:
+    """The customs codes the demo data holds, by table: what the trader's pages may show."""
+    from declarations.models import Goods, Inventory, InventoryLine
+    from declarations.summaries.models import SummaryForm, SummaryLine
+
+    codes: dict[str, set[str]] = {t: set() for t in ("country", "currency", "transport", "customs", "unit")}
+    for port, customs, country, traf in Inventory.objects.values_list(
+        "port_code", "customs_code", "country", "traf_mode"
+    ):
+        codes["customs"] |= {port, customs}
+        codes["country"].add(country)
+        codes["transport"].add(traf)
+    for country, currency, unit, unit1 in InventoryLine.objects.values_list(
+        "country", "currency", "unit", "unit1"
+    ):
+        codes["country"].add(country)
+        codes["currency"].add(currency)
+        codes["unit"] |= {unit, unit1}
+    for traf, country, port in SummaryForm.objects.values_list("traf_mode", "country", "port_code"):
+        codes["transport"].add(traf)
+        codes["country"].add(country)
+        codes["customs"].add(port)
+    for country, currency, unit1 in SummaryLine.objects.values_list(
+        "destination_country", "currency", "unit1"
+    ):
+        codes["country"].add(country)
+        codes["currency"].add(currency)
+        codes["unit"].add(unit1)
+    for unit, unit1 in Goods.objects.values_list("unit", "unit1"):
+        codes["unit"] |= {unit, unit1}
+    return {table: {c for c in values if c} for table, values in codes.items()}
+
+
+def code_pages(user):
+    from declarations.models import Goods
+    from declarations.summaries.models import SummaryForm
+
+    enterprise = user.enterprise
+    forms = SummaryForm.objects.filter(enterprise=enterprise)
+    pages = trader_pages(user)
+    pages += [
+        reverse("declarations:goods_detail", args=[g.pk]) for g in Goods.objects.filter(enterprise=enterprise)
+    ]
+    pages += [reverse("declarations:inventory_list"), reverse("declarations:goods_list")]
+    pages += [f"{reverse('summaries:overview')}?month={m:%Y-%m}" for m in {f.month for f in forms}]
+    pages += [reverse("summaries:form_submit", args=[f.pk]) for f in forms]  # the check page
+    return pages
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_trader_pages_show_every_customs_code_with_its_name(client, demo, language):
+    from customs_portal.code_tables import lookup
+
+    codes = demo_codes(demo)
+    assert (
+        codes["country"] and codes["currency"] and codes["customs"] and codes["unit"] and codes["transport"]
+    )
+    names: dict[str, set[str]] = {}  # a code may sit in several tables (142: China and Renminbi)
+    for table, values in codes.items():
+        for code in values:
+            names.setdefault(code, set()).add(lookup.name(table, code, language) or lookup.UNKNOWN_MARK)
+    client.force_login(demo)
+    problems, checked = [], 0
+    for url in code_pages(demo):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        if response.status_code != 200:
+            continue
+        html = response.content.decode()
+        text = visible_text(html)
+        for code, readable in names.items():
+            if len(code) < 3:
+                continue  # one-character transport modes: checked beside their label below
+            for match in re.finditer(rf"(?<![\w.\-/:]){re.escape(code)}(?![\w.\-/:%])", text):
+                after, before = (
+                    text[match.end() : match.end() + 40],
+                    text[max(0, match.start() - 40) : match.start()],
+                )
+                checked += 1
+                if not any(after.startswith(f" {name}") or before.endswith(f"{name} (") for name in readable):
+                    problems.append((url, code, text[max(0, match.start() - 40) : match.end() + 40]))
+        for label, value in re.findall(r"<dt>([^<]*)</dt>\s*<dd[^>]*>(.*?)</dd>", html, flags=re.S):
+            if label.strip() in ("Transport mode", "运输方式"):
+                value = visible_text(value).strip()
+                checked += 1
+                if not re.fullmatch(r"\S+ \S.*", value):
+                    problems.append((url, "transport mode", value))
+    assert checked, "no customs code on the trader's pages: the demo data changed?"
+    assert not problems, "\n".join(map(str, problems))

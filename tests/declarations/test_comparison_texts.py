@@ -44,7 +44,10 @@ def test_the_reasons_are_message_ids_with_parameters_not_text_in_the_requests_la
 def test_the_same_reason_reads_in_english_and_in_chinese_with_currency_names():
     outcome = _case()
     currency = {r["field"]: r["reason"] for r in outcome.reasons}["lines[1].currency"]
-    assert texts.render(currency, "en") == "currency US dollar (502) differs from the order's Renminbi (142)"
+    assert (
+        texts.render(currency, "en")
+        == "currency US Dollar (502) differs from the order's Yuan Renminbi (142)"
+    )
     chinese = texts.render(currency, "zh-hans")
     assert "美元 (502)" in chinese and "人民币 (142)" in chinese and "differs" not in chinese
 

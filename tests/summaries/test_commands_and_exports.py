@@ -192,6 +192,25 @@ def test_the_pdf_shows_the_enterprise_chinese_name_with_no_missing_glyph(exporte
     assert any("CJK" in name for name in fonts), fonts
 
 
+def test_the_pdf_names_every_customs_code_from_the_code_tables(exporter):
+    from declarations.summaries.pdf import render_summary_pdf
+
+    listed(exporter, goods=[line(country="303", currency="300", unit1="035")])
+    summary_month_build(enterprise=exporter, month=OCT)
+    text = _pdf_text(render_summary_pdf(form=SummaryForm.objects.get()))
+    for shown in (
+        "2244 上海快件",
+        "5 航空运输",
+        "502 美国",
+        "9610 电子商务",
+        "303 英国",
+        "300 欧元",
+        "035 千克",
+        "142 中国",
+    ):
+        assert shown in text, shown
+
+
 def test_the_pdf_loads_nothing_from_outside():
     from declarations.summaries.pdf import _url_fetcher_class
 
