@@ -16,8 +16,12 @@ outside its own tree. A message is read in this order, and refused at the first 
 4. the root must be one of the six messages the portal accepts;
 5. the XSD (loaded once per process, its one import served from ``SCHEMA_DIR`` and nothing
    else);
-6. each business entity becomes a plain dict of strings (``entity_dicts``), which then goes
-   through the same serializers as the JSON endpoints (``declarations.serializers``).
+6. the intake reads each business entity straight from the validated tree into the typed
+   entry the batch services take (``declarations.serializers.xml_entry``: the schema has
+   checked every field, only the portal's stricter rules are checked again); an entity that
+   fails one of those, and every kind without that fast path, becomes a plain dict of strings
+   (``entity_dict``, also ``ParsedMessage.entities``) and goes through the same serializers
+   as the JSON endpoints (``declarations.serializers``).
 
 An XML signature (``ds:Signature``) may be absent; when present it is kept with the raw
 message but not verified (``ParsedMessage.signed``).
@@ -28,7 +32,7 @@ from __future__ import annotations
 import itertools
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
@@ -114,14 +118,54 @@ class MessageRefused(Exception):
         return text[:1000]  # returnInfo holds at most 1,000 characters
 
 
-@dataclass
 class ParsedMessage:
-    kind: MessageKind
-    guid: str
-    entities: list[dict] = field(default_factory=list)  # raw strings, keyed by element name
-    signed: bool = False
-    raw: bytes = b""
-    cop_code: str = ""  # BaseTransfer/copCode: the enterprise the message says transmitted it
+    """One message that passed every check: its kind, guid, signature mark and entities.
+
+    ``entities`` (a dict of strings per business entity, see ``entity_dict``) is built on first
+    use from the validated tree (``root``): the request path of ``Prefer: respond-async`` only
+    counts them (``entity_count``), and the intake reads typed rows straight from the tree
+    (``declarations.intake.prepared_entries``).
+    """
+
+    def __init__(
+        self,
+        kind: MessageKind,
+        guid: str,
+        entities: list[dict] | None = None,
+        signed: bool = False,
+        raw: bytes = b"",
+        cop_code: str = "",  # BaseTransfer/copCode: the enterprise the message says transmitted it
+        root=None,  # the validated lxml tree's root element
+    ):
+        self.kind = kind
+        self.guid = guid
+        self.signed = signed
+        self.raw = raw
+        self.cop_code = cop_code
+        self.root = root
+        self._entities = entities
+
+    def entity_elements(self) -> list:
+        """The business entities' elements, in order (empty without a tree)."""
+        if self.root is None:
+            return []
+        return list(self.root.iterchildren(f"{{{CEB_NS}}}{self.kind.entity}"))
+
+    @property
+    def entities(self) -> list[dict]:
+        if self._entities is None:
+            self._entities = [entity_dict(element, self.kind) for element in self.entity_elements()]
+        return self._entities
+
+    @entities.setter
+    def entities(self, value: list[dict]) -> None:
+        self._entities = value
+
+    @property
+    def entity_count(self) -> int:
+        if self._entities is not None:
+            return len(self._entities)
+        return len(self.entity_elements())
 
 
 class ExternalResourceRefused(Exception):
@@ -364,7 +408,7 @@ def parse_message(body: bytes) -> ParsedMessage:
     return ParsedMessage(
         kind=kind,
         guid=guid,
-        entities=[entity_dict(element, kind) for element in root.iterchildren(f"{{{CEB_NS}}}{kind.entity}")],
+        root=root,
         signed=root.find(f"{{{DS_NS}}}Signature") is not None,
         raw=body,
         cop_code=(root.findtext(f"{{{CEB_NS}}}BaseTransfer/{{{CEB_NS}}}copCode") or "").strip(),

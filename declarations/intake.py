@@ -4,10 +4,16 @@
 sender does not speak for, records those refusals, and hands the rest to the kind's batch
 service (``declarations.services``), which checks the business rules, detects duplicates and
 writes. The answer is one receipt per entry, in the order the entries came.
+
+An XML message's entities come as ``PreparedEntry`` (``prepared_entries``): typed straight
+from the schema-valid tree (``serializers.xml_entry``), so they skip the serializer; an entity
+the fast path cannot take carries its dict of strings and goes through the serializer as a
+JSON entry does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
@@ -15,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from customs_portal import texts
 
 from . import ceb
-from .serializers import KEY_FIELDS, SERIALIZERS
+from .serializers import KEY_FIELDS, SERIALIZERS, xml_entry
 
 MAX_BATCH_ENTRIES = 1000
 
@@ -86,8 +92,48 @@ class IntakeResult:
         return [receipt.as_dict() for receipt in self.receipts]
 
 
+@dataclass(slots=True)
+class PreparedEntry:
+    """One XML entity ready for the intake.
+
+    ``raw``: the entity's strings as sent (for a kind with lines, its head's only: what the
+    receipt and the sender check read); ``data``: the typed entry when the schema and the fast
+    path have checked it (None: the serializer checks ``raw``, which is then the whole entity);
+    ``whole``: the whole entity as strings, built only for the clearance error log.
+    """
+
+    raw: dict
+    data: dict | None = None
+    whole: Callable[[], dict] | None = None
+
+    def as_sent(self) -> dict:
+        return self.whole() if self.whole is not None else self.raw
+
+
+def prepared_entries(message: ceb.ParsedMessage) -> list:
+    """The message's entities for ``intake_entries``: PreparedEntry on the fast path, else dicts."""
+    kind = message.kind
+    if message.root is None:
+        return list(message.entities)
+    out: list = []
+    for element in message.entity_elements():
+        fast = xml_entry(element, kind.kind)
+        if fast is None:
+            out.append(PreparedEntry(raw=ceb.entity_dict(element, kind)))
+        else:
+            out.append(
+                PreparedEntry(
+                    raw=fast[0], data=fast[1], whole=lambda element=element: ceb.entity_dict(element, kind)
+                )
+            )
+    return out
+
+
 def intake_entries(*, kind: str, entries: list, sender) -> IntakeResult:
-    """Validate, check the sender, and pass the good entries to the kind's batch service."""
+    """Validate, check the sender, and pass the good entries to the kind's batch service.
+
+    ``entries`` are dicts as sent (JSON, or ``ceb.entity_dict``), or ``PreparedEntry`` (XML).
+    """
     from .services.receipts import Receipt
 
     receipts: list = [None] * len(entries)
@@ -96,11 +142,21 @@ def intake_entries(*, kind: str, entries: list, sender) -> IntakeResult:
     refused_for_sender = 0
     serializer_class = SERIALIZERS[kind]
     party_fields = " / ".join(SENDER_FIELDS[kind])
-    for index, raw in enumerate(entries):
+    sent: list = []  # each entry as sent (its head, for a prepared one): what the receipt reads
+    for index, item in enumerate(entries):
+        prepared = item if isinstance(item, PreparedEntry) else None
+        raw = prepared.raw if prepared is not None else item
+        sent.append(raw)
         serializer = serializer_class(raw)
-        if not serializer.is_valid():
+        if prepared is not None and prepared.data is not None:
+            data = prepared.data  # checked by the schema and the fast path
+        elif serializer.is_valid():
+            data = serializer.validated_data
+        else:
+            data = None
+        if data is None:
             info = texts.joined([ceb.CODE_SCHEMA, texts.joined(serializer.error_texts)], ": ")
-        elif not speaks_for(kind, serializer.validated_data, sender):
+        elif not speaks_for(kind, data, sender):
             refused_for_sender += 1
             info = texts.joined(
                 [
@@ -112,16 +168,17 @@ def intake_entries(*, kind: str, entries: list, sender) -> IntakeResult:
                 ": ",
             )
         else:
-            valid.append((index, serializer.validated_data))
+            valid.append((index, data))
             continue
         receipts[index] = Receipt(guid=serializer.guid, key=serializer.key, status="rejected", text=info)
+        whole = prepared.as_sent() if prepared is not None else raw
         rejections.append(
             {
                 "kind": kind,
                 "key": serializer.key,
                 "guid": serializer.guid,
                 "reason": info,
-                "payload": raw if isinstance(raw, dict) else {"entry": repr(raw)[:1000]},
+                "payload": whole if isinstance(whole, dict) else {"entry": repr(whole)[:1000]},
             }
         )
     if rejections:
@@ -132,7 +189,7 @@ def intake_entries(*, kind: str, entries: list, sender) -> IntakeResult:
             receipts[index] = receipt
     from .exchange.services import receipts_record_intake  # the CEB receipts kept for the sender
 
-    receipts_record_intake(kind=kind, entries=entries, receipts=receipts, sender=sender)
+    receipts_record_intake(kind=kind, entries=sent, receipts=receipts, sender=sender)
     return IntakeResult(receipts=receipts, refused_for_sender=refused_for_sender)
 
 
@@ -185,7 +242,7 @@ def intake_message(*, body: bytes, sender) -> IntakeResult:
     if message.signed:
         # kept as received (signature not verified): the sender answers for its authenticity
         store_signed(message, sender)
-    return intake_entries(kind=message.kind.kind, entries=message.entities, sender=sender)
+    return intake_entries(kind=message.kind.kind, entries=prepared_entries(message), sender=sender)
 
 
 def store_signed(message: ceb.ParsedMessage, sender) -> None:
@@ -206,4 +263,12 @@ def store_signed(message: ceb.ParsedMessage, sender) -> None:
     )
 
 
-__all__ = ["KEY_FIELDS", "MAX_BATCH_ENTRIES", "IntakeResult", "intake_entries", "intake_message"]
+__all__ = [
+    "KEY_FIELDS",
+    "MAX_BATCH_ENTRIES",
+    "IntakeResult",
+    "PreparedEntry",
+    "intake_entries",
+    "intake_message",
+    "prepared_entries",
+]

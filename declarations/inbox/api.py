@@ -78,7 +78,7 @@ def accept_xml(*, body: bytes, sender) -> Response:
         kind=message.kind.kind,
         fmt=InboxFormat.XML,
         body=body,
-        entry_count=len(message.entities),
+        entry_count=message.entity_count,
         message_guid=message.guid,
     )
     return accepted(stored)

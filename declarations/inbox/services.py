@@ -34,7 +34,7 @@ import traceback
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import DatabaseError, OperationalError, transaction
+from django.db import DatabaseError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.module_loading import import_string
@@ -264,7 +264,40 @@ def _process(messages: list[InboxMessage]) -> None:
     hook = getattr(settings, "INBOX_BATCH_HOOK", "")
     if hook:  # tests only: stop inside the transaction (to kill the worker there)
         import_string(hook)(messages)
-    InboxMessage.objects.bulk_update(messages, ["status", "processed_at", "receipts", "error", "worker"])
+    _save_outcomes(messages)
+
+
+def _save_outcomes(messages: list[InboxMessage]) -> None:
+    """Write each message's status, receipts and error: one UPDATE per outcome on PostgreSQL.
+
+    ``bulk_update`` builds a ``CASE WHEN id = ...`` per row and field: for a batch of 1,000
+    one-entry messages that was half the batch's CPU time. Here the rows' own values travel as
+    arrays (``unnest``) and the shared ones as parameters.
+    """
+    if connection.vendor != "postgresql":
+        InboxMessage.objects.bulk_update(messages, ["status", "processed_at", "receipts", "error", "worker"])
+        return
+    outcomes: dict[tuple, list[InboxMessage]] = {}
+    for message in messages:
+        outcomes.setdefault((message.status, message.error, message.processed_at, message.worker), []).append(
+            message
+        )
+    table = connection.ops.quote_name(InboxMessage._meta.db_table)
+    with connection.cursor() as cursor:
+        for (status, error, processed_at, worker), rows in outcomes.items():
+            cursor.execute(
+                f"UPDATE {table} AS m SET status = %s, error = %s, processed_at = %s, worker = %s,"
+                " receipts = v.receipts::jsonb"
+                " FROM unnest(%s::bigint[], %s::text[]) AS v(id, receipts) WHERE m.id = v.id",
+                [
+                    status,
+                    error,
+                    processed_at,
+                    worker,
+                    [message.pk for message in rows],
+                    [None if message.receipts is None else json.dumps(message.receipts) for message in rows],
+                ],
+            )
 
 
 def _entries(message: InboxMessage) -> list:
@@ -273,7 +306,7 @@ def _entries(message: InboxMessage) -> list:
         parsed = ceb.parse_message(body)
         if parsed.signed:
             intake.store_signed(parsed, message.sender)  # kept as the synchronous path keeps it
-        return parsed.entities
+        return intake.prepared_entries(parsed)
     # as DecimalJSONParser reads it: numbers exact (the body passed its checks when received)
     return json.loads(body.decode("utf-8"), parse_float=Decimal)["entries"]
 
