@@ -17,6 +17,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import CaseAdminMixin
 from customs_portal import texts
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
@@ -221,7 +222,7 @@ class HistoryInline(admin.TabularInline):
 
 
 @admin.register(Authorization)
-class AuthorizationAdmin(QueueAdminMixin, DecisionMixin, admin.ModelAdmin):
+class AuthorizationAdmin(CaseAdminMixin, QueueAdminMixin, DecisionMixin, admin.ModelAdmin):
     decisions = AUTHORIZATION_DECISIONS
     waiting_status = AuthorizationStatus.UNDER_REVIEW
     list_display = [

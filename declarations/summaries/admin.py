@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import CaseAdminMixin
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
@@ -105,7 +106,7 @@ class HistoryInline(admin.TabularInline):
 
 
 @admin.register(SummaryForm)
-class SummaryFormAdmin(QueueAdminMixin, admin.ModelAdmin):
+class SummaryFormAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "enterprise", "traf_mode", "country", "port_code", "line_count", "inventory_count", "total_price", "status", "deadline", "overdue", "submitted_at"]  # fmt: skip
     list_filter = [QueueFilter, OverdueFilter, "status", "month", "additional"]
     search_fields = ["enterprise__name", "ebc_code", "owner_code", "declaration_no"]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import CaseAdminMixin
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.uploads import validate_document
@@ -199,7 +200,7 @@ class QuestionMessageInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(QueueAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     form = QuestionAnswerForm
     list_display = ["subject", "enterprise", "category", "status", "created_at", "waiting_since"]
     list_filter = ["status", "category"]
