@@ -69,6 +69,49 @@ class AssignmentFilter(admin.SimpleListFilter):
         return queryset
 
 
+class StatusHistoryInline(admin.TabularInline):
+    """A state machine's history (customs_portal.models.StatusHistory) as a reader reads it:
+    when, who, from and to by their names, and the reason in the reader's language. Read only.
+
+    ``class FooHistoryInline(StatusHistoryInline): model = FooHistory``; extra columns go
+    between "who" and "from" through ``extra_fields``."""
+
+    extra = 0
+    can_delete = False
+    extra_fields: tuple = ()
+
+    def get_fields(self, request, obj=None):
+        return ["at", "who", *self.extra_fields, "from_label", "to_label", "why"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.get_fields(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")
+
+    @admin.display(description=_("who"))
+    def who(self, obj):
+        return obj.actor_display
+
+    @admin.display(description=_("from"))
+    def from_label(self, obj):
+        return obj.from_status_label or "—"
+
+    @admin.display(description=_("to"))
+    def to_label(self, obj):
+        return obj.to_status_label or "—"
+
+    @admin.display(description=_("reason"))
+    def why(self, obj):
+        return obj.reason_text() or "—"
+
+
 class PortalAdminMixin:
     export_formats = tuple(export.FORMATS)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
-from casework.admin import CaseAdminMixin
+from casework.admin import CaseAdminMixin, StatusHistoryInline
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.uploads import sniffed_type, upload_response
@@ -120,18 +120,8 @@ class ReviewDecisionForm(forms.Form):
     )
 
 
-class EnterpriseHistoryInline(admin.TabularInline):
+class EnterpriseHistoryInline(StatusHistoryInline):
     model = EnterpriseHistory
-    extra = 0
-    can_delete = False
-    fields = ["at", "actor_display", "from_status", "to_status", "reason_text"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(Enterprise)

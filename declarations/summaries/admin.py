@@ -9,7 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from casework.admin import CaseAdminMixin
+from casework.admin import CaseAdminMixin, StatusHistoryInline
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
@@ -90,19 +90,8 @@ class LineInline(admin.TabularInline):
         return False
 
 
-class HistoryInline(admin.TabularInline):
+class HistoryInline(StatusHistoryInline):
     model = SummaryFormHistory
-    fields = ["at", "from_status", "to_status", "actor_display", "reason_text"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("actor"))
-    def actor_display(self, obj):
-        return obj.actor_display
 
 
 @admin.register(SummaryForm)
