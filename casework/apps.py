@@ -12,6 +12,7 @@ class CaseworkConfig(AppConfig):
         from . import labels
 
         labels.translate_model_labels()
+        labels.translate_boolean_icons()
         post_migrate.connect(ensure_casework_permissions, sender=self)
 
 

@@ -48,3 +48,22 @@ def translate_model_labels() -> None:
             for field in _labelled_fields(model):
                 if _plain(field.verbose_name):
                     field.verbose_name = _lazy(field.verbose_name)
+
+
+def translate_boolean_icons() -> None:
+    """Django's admin marks a yes/no column with an icon whose text is the Python value ("True",
+    "False", "None" in English on every language's page: what a screen reader says). The same
+    icon, its text in the reader's language (Django's own "Yes"/"No"/"Unknown")."""
+    from django.contrib.admin.templatetags import admin_list
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    # Django's own words, translated by Django's catalogue (a name makemessages does not extract)
+    from django.utils.translation import gettext as django_text
+
+    def boolean_icon(field_val):
+        name = {True: "yes", False: "no", None: "unknown"}[field_val]
+        text = {True: django_text("Yes"), False: django_text("No"), None: django_text("Unknown")}[field_val]
+        return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), text)
+
+    admin_list._boolean_icon = boolean_icon
