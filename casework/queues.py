@@ -29,7 +29,7 @@ REVIEW_WORKING_DAYS = 3
 class Queue:
     key: str
     label: object
-    model: str  # "app_label.ModelName"; the viewer needs its view permission
+    model: str  # "app_label.ModelName"; the viewer needs its change permission (works the queue)
     waiting: Q
     age_field: str  # the oldest case is the one with the smallest value here
     url_name: str  # the queue's page (the admin changelist, or an app's own queue page)
@@ -78,7 +78,8 @@ def visible_queues(user) -> list[Queue]:
     out = []
     for queue in QUEUES:
         opts = queue.model_class()._meta
-        if not user.has_perm(f"{opts.app_label}.view_{opts.model_name}"):
+        # a queue the viewer may work: decide on its cases, not only read them
+        if not user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
             continue
         if queue.role and not user_has_staff_role(user, queue.role):
             continue
