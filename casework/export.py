@@ -31,7 +31,8 @@ CODE_TABLES = {
 }
 
 
-def _code_with_name(table, value) -> str:
+def code_with_name(table, value) -> str:
+    """ "US dollar (502)": a China Customs code with its name; an unknown code as it is."""
     try:
         return f"{table(value).label} ({value})"
     except ValueError:
@@ -45,7 +46,7 @@ def cell(model_admin, name: str, obj) -> object:
         if getattr(field, "flatchoices", None):
             return str(dict(field.flatchoices).get(value, value if value not in (None, "") else ""))
         if field.name in CODE_TABLES and value:
-            return _code_with_name(CODE_TABLES[field.name], value)
+            return code_with_name(CODE_TABLES[field.name], value)
         if isinstance(field, models.ForeignKey):
             return "" if value is None else str(value)
     if value is None:

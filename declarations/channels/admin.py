@@ -16,7 +16,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin import CaseAdminMixin
-from customs_portal import texts
+from casework.export import code_with_name
+from customs_portal import codes, texts
 from customs_portal.admin_queues import LargeQueueAdminMixin, QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
@@ -302,7 +303,7 @@ class ListAdminBase(CaseAdminMixin, LargeQueueAdminMixin, RiskOfficerOnly, admin
 
     @admin.display(description=_("Country of arrival"), ordering="country")
     def arrival_country(self, obj):
-        return obj.country
+        return code_with_name(codes.Country, obj.country)
 
     @admin.display(description=_("Value"), ordering="total_value")
     def value(self, obj):
