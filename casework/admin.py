@@ -19,6 +19,7 @@ from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import STAFF_ROLES, user_has_staff_role
@@ -36,7 +37,7 @@ LABELS = {
     "notes": _("Internal notes (customs only, never shown to the enterprise)"),
     "no_notes": _("No notes yet."),
     "add_note": _("Add the note"),
-    "note": _("Note"),
+    "note": pgettext_lazy("internal note", "Note"),
     "when": _("When"),
     "who": _("Who"),
     "from": _("From"),
