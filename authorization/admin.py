@@ -16,10 +16,13 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 
+from casework.admin import CaseAdminMixin, StatusHistoryInline
 from customs_portal import texts
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
+from customs_portal.uploads import sniffed_type, upload_response
 
 from . import services
 from .models import (
@@ -201,27 +204,14 @@ def _run_decision(modeladmin, request, queryset, *, call, done_message, with_rea
     return None
 
 
-class HistoryInline(admin.TabularInline):
+class HistoryInline(StatusHistoryInline):
     model = AuthorizationHistory
-    fields = ["at", "event", "from_status", "to_status", "actor_display", "reason_text"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
+    extra_fields = ("event",)
     ordering = ["at", "id"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("actor"))
-    def actor_display(self, obj):
-        return obj.actor_display
 
 
 @admin.register(Authorization)
-class AuthorizationAdmin(QueueAdminMixin, DecisionMixin, admin.ModelAdmin):
+class AuthorizationAdmin(CaseAdminMixin, QueueAdminMixin, DecisionMixin, admin.ModelAdmin):
     decisions = AUTHORIZATION_DECISIONS
     waiting_status = AuthorizationStatus.UNDER_REVIEW
     list_display = [
@@ -246,7 +236,8 @@ class AuthorizationAdmin(QueueAdminMixin, DecisionMixin, admin.ModelAdmin):
         "principal_contact_name", "principal_contact_phone", "principal_contact_email", "agent",
         "agent_name", "agent_uscc", "agent_contact_name", "agent_contact_phone", "agent_contact_email",
         "scope", "valid_from", "valid_to", "auto_renew", "initiated_by", "imported",
-        "party_details_outdated", "renewed_count", "term_days", "documents_links", "created_at",
+        "party_details_outdated", "renewed_count", "term_days", "power_of_attorney_preview",
+        "documents_links", "created_at",
     ]  # fmt: skip
     fields = readonly_fields
 
@@ -260,13 +251,51 @@ class AuthorizationAdmin(QueueAdminMixin, DecisionMixin, admin.ModelAdmin):
     def overdue(self, obj):
         return _overdue(obj, AuthorizationStatus.UNDER_REVIEW)
 
+    @admin.display(description=_("signed power of attorney"))
+    def power_of_attorney_preview(self, obj):
+        """The power of attorney on the page, as the registration review shows its scans: a PDF
+        embedded, an image inline (the type sniffed from the content, never from the name)."""
+        if not obj.power_of_attorney:
+            return "—"
+        url = reverse("admin:authorization_authorization_poa", args=[obj.pk])
+        try:
+            with obj.power_of_attorney.open("rb") as handle:
+                mime = sniffed_type(handle) or ""
+        except FileNotFoundError:
+            return format_html('<p class="errornote">{}</p>', _("The file is missing from storage."))
+        label = _("signed power of attorney")
+        link = format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open in a new tab"))
+        if mime.startswith("image/"):
+            shown = format_html('<img src="{}" alt="{}">', url, label)
+        elif mime == "application/pdf":
+            shown = format_html('<iframe src="{}" title="{}"></iframe>', url, label)
+        else:
+            shown = ""
+        return format_html('<div class="review-doc" data-testid="power-of-attorney">{}{}</div>', link, shown)
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/power-of-attorney/",
+                self.admin_site.admin_view(xframe_options_sameorigin(self.power_of_attorney_view)),
+                name="authorization_authorization_poa",
+            ),
+            *super().get_urls(),
+        ]
+
+    def power_of_attorney_view(self, request, pk):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        obj = get_object_or_404(Authorization, pk=pk)
+        return upload_response(obj.power_of_attorney, inline=True, download_name="power-of-attorney")
+
     @admin.display(description=_("documents"))
     def documents_links(self, obj):
-        links = []
-        if obj.power_of_attorney:
-            links.append((reverse("authorization:poa", args=[obj.pk]), _("signed power of attorney")))
-        for doc in obj.documents.all():
-            links.append((reverse("authorization:document", args=[obj.pk, doc.pk]), str(doc)))
+        # the power of attorney itself is shown above (power_of_attorney_preview)
+        links = [
+            (reverse("authorization:document", args=[obj.pk, doc.pk]), str(doc))
+            for doc in obj.documents.all()
+        ]
         return format_html_join(mark_safe("<br>"), '<a href="{}">{}</a>', links) or "-"
 
     @admin.action(description=_("Approve the selected authorizations"), permissions=["change"])

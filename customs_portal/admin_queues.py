@@ -24,6 +24,8 @@ from django.utils.html import format_html
 # Django's own text, translated by Django's catalogue (a name makemessages does not extract)
 from django.utils.translation import gettext as django_text
 
+from casework.admin import PortalAdminMixin
+
 # Below this many rows (as the planner estimates them) the exact count is cheap enough (an
 # index-only count of 5,000 rows: a few ms).
 ESTIMATE_ABOVE = 5_000
@@ -61,9 +63,10 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
-class QueueAdminMixin:
+class QueueAdminMixin(PortalAdminMixin):
     """Put first in a customs ModelAdmin's bases: one count per page, 50 rows a page (the
-    rendering of the rows is most of a queue page's time; reviewers work from the top)."""
+    rendering of the rows is most of a queue page's time; reviewers work from the top), and
+    the export of the list as filtered to CSV and XLSX (casework.admin.PortalAdminMixin)."""
 
     show_full_result_count = False
     list_per_page = 50

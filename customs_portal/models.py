@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import texts
@@ -77,6 +78,12 @@ class StatusHistory(models.Model):
     class Meta:
         abstract = True
         ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        """A readable line (an admin inline's row title): when, who, from → to by their names."""
+        when = timezone.localtime(self.at).strftime("%Y-%m-%d %H:%M") if self.at else ""
+        moved = f"{self.from_status_label or '—'} → {self.to_status_label or '—'}"
+        return f"{when} · {self.actor_display} · {moved}"
 
     def reason_text(self) -> str:
         """The reason in the active language (admin pages list this, not the stored form)."""

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "declarations.inbox",
     "notifications",
     "reminders",
+    # last: translates the labels every app above derives from its code (casework.labels)
+    "casework",
 ]
 
 MIDDLEWARE = [

@@ -2,11 +2,13 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView
 
+from casework.views import search_view
 from registration.credential_forms import AdminOTPLoginForm
 from registration.credential_views import PortalLoginView
 
@@ -17,7 +19,9 @@ if not getattr(settings, "ADMIN_WITHOUT_OTP", False):
     admin.site.__class__ = OTPAdminSite
     admin.site.login_form = AdminOTPLoginForm
     admin.site.login_template = "registration/admin_login.html"
-admin.site.site_header = admin.site.site_title = "Customs Portal"
+admin.site.site_header = _("Customs portal: customs officers' screens")
+admin.site.site_title = _("Customs portal administration")
+admin.site.index_title = _("Queues and screens")
 
 api_patterns = [
     path("", include("registration.api_urls")),
@@ -58,6 +62,8 @@ urlpatterns = [
         ]
     ),
     path("api/v1/", include(api_patterns)),
+    # the admin's search over the queues and lists (behind the admin's own sign-in and TOTP)
+    path("admin/search/", admin.site.admin_view(search_view), name="casework_search"),
     path("admin/", admin.site.urls),
 ]
 

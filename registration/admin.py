@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from rest_framework_api_key.admin import APIKeyModelAdmin
 
+from casework.admin import CaseAdminMixin, StatusHistoryInline
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.uploads import sniffed_type, upload_response
@@ -119,22 +120,12 @@ class ReviewDecisionForm(forms.Form):
     )
 
 
-class EnterpriseHistoryInline(admin.TabularInline):
+class EnterpriseHistoryInline(StatusHistoryInline):
     model = EnterpriseHistory
-    extra = 0
-    can_delete = False
-    fields = ["at", "actor_display", "from_status", "to_status", "reason_text"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("actor")
 
 
 @admin.register(Enterprise)
-class EnterpriseAdmin(QueueAdminMixin, admin.ModelAdmin):
+class EnterpriseAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     list_display = ["name", "uscc", "customs_code", "status", "roles_display", "submitted_at", "review_link"]
     list_filter = ["status", "credit_rating", "pilot_zone", "is_broker", "is_ecommerce", "is_platform"]
     search_fields = ["name", "uscc", "customs_code", "contact_name", "contact_email"]
@@ -260,6 +251,7 @@ class EnterpriseAdmin(QueueAdminMixin, admin.ModelAdmin):
             "form": form,
             "can_decide": can_decide and enterprise.status == EnterpriseStatus.PENDING_REVIEW,
             "labels": REVIEW_LABELS,
+            "case_panel": self.case_panel_context(request, enterprise),
         }
         return TemplateResponse(request, "admin/registration/enterprise/review.html", context)
 

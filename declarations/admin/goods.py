@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import StatusHistoryInline
 from customs_portal.admin_queues import LargeQueueAdminMixin
 from customs_portal.code_tables.admin import code_display
 from customs_portal.errors import ApplicationError
@@ -33,15 +34,8 @@ class GoodsReviewForm(forms.ModelForm):
         return cleaned
 
 
-class GoodsHistoryInline(admin.TabularInline):
+class GoodsHistoryInline(StatusHistoryInline):
     model = GoodsHistory
-    extra = 0
-    can_delete = False
-    fields = ["at", "actor_display", "from_status", "to_status", "reason_text"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Goods)

@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import CaseAdminMixin
 from customs_portal import texts
 from customs_portal.admin_queues import LargeQueueAdminMixin, QueueAdminMixin
 from customs_portal.code_tables.admin import code_display
@@ -228,7 +229,7 @@ LIST_COLUMNS = [
 ]  # fmt: skip
 
 
-class ListAdminBase(LargeQueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
+class ListAdminBase(CaseAdminMixin, LargeQueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     decision_choices: list = []
     list_display = ["inventory_number", "exporter", "arrival_country", "value", "declared", "channel_reasons"]
     search_fields = ["invt_no", "cop_no", "order_no", "logistics_no", "ebc_name", "ebc_code"]

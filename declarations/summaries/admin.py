@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import CaseAdminMixin, StatusHistoryInline
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.code_tables.admin import code_display
 from customs_portal.errors import ApplicationError
@@ -93,23 +94,12 @@ class LineInline(admin.TabularInline):
         return False
 
 
-class HistoryInline(admin.TabularInline):
+class HistoryInline(StatusHistoryInline):
     model = SummaryFormHistory
-    fields = ["at", "from_status", "to_status", "actor_display", "reason_text"]
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    @admin.display(description=_("actor"))
-    def actor_display(self, obj):
-        return obj.actor_display
 
 
 @admin.register(SummaryForm)
-class SummaryFormAdmin(QueueAdminMixin, admin.ModelAdmin):
+class SummaryFormAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "enterprise", "traf_mode_named", "country_named", "port_code_named", "line_count", "inventory_count", "total_price", "status", "deadline", "overdue", "submitted_at"]  # fmt: skip
     list_filter = [QueueFilter, OverdueFilter, "status", "month", "additional"]
     search_fields = ["enterprise__name", "ebc_code", "owner_code", "declaration_no"]

@@ -6,6 +6,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from casework.admin import CaseAdminMixin, StatusHistoryInline
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.uploads import validate_document
@@ -38,15 +39,8 @@ class AnnualReportReviewForm(forms.ModelForm):
         fields = []
 
 
-class AnnualReportHistoryInline(admin.TabularInline):
+class AnnualReportHistoryInline(StatusHistoryInline):
     model = AnnualReportHistory
-    extra = 0
-    can_delete = False
-    fields = ["at", "actor_display", "from_status", "to_status", "reason_text"]
-    readonly_fields = fields
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AnnualReport)
@@ -199,7 +193,7 @@ class QuestionMessageInline(admin.TabularInline):
 
 
 @admin.register(Question)
-class QuestionAdmin(QueueAdminMixin, admin.ModelAdmin):
+class QuestionAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     form = QuestionAnswerForm
     list_display = ["subject", "enterprise", "category", "status", "created_at", "waiting_since"]
     list_filter = ["status", "category"]

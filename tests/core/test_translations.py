@@ -53,6 +53,7 @@ PARTS = [
     "channels",
     "reminders",
     "notifications",
+    "casework",
 ]
 
 

@@ -1,0 +1,69 @@
+"""The admin in the reader's language, for every app's models (and the apps yet to come).
+
+Django derives a label nobody wrote from the code (field ``asked_by`` reads "asked by", model
+``AuthorizationHistory`` reads "authorization history"), and those labels are plain strings that
+no catalogue translates. At start-up every such label, and every app name given as a plain
+string, becomes a lazy translation of itself; the Chinese is in casework's catalogue, whose
+``label_catalogue.py`` lists them for makemessages (``manage.py casework_labels`` rewrites it,
+and tests/casework/test_admin_chinese.py fails on a label it does not translate).
+
+Only what is shown changes: migrations read a field's original ``verbose_name`` argument (and a
+model's own Meta), so no migration follows from this.
+"""
+
+from django.apps import apps
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+
+def _plain(value) -> bool:
+    return isinstance(value, str) and not isinstance(value, Promise) and bool(value)
+
+
+def _labelled_fields(model):
+    opts = model._meta
+    return [f for f in [*opts.local_fields, *opts.local_many_to_many] if hasattr(f, "verbose_name")]
+
+
+# the plain labels found at start-up (what label_catalogue.py must list)
+DERIVED: set[str] = set()
+
+
+def _lazy(value: str):
+    DERIVED.add(value)
+    return gettext_lazy(value)
+
+
+def translate_model_labels() -> None:
+    for config in apps.get_app_configs():
+        if _plain(config.verbose_name):
+            config.verbose_name = _lazy(config.verbose_name)
+        for model in config.get_models():
+            opts = model._meta
+            if "verbose_name_plural" not in opts.original_attrs:
+                # Django's derived plural: the singular and an "s"
+                opts.verbose_name_plural = _lazy(str(opts.verbose_name_plural))
+            if _plain(opts.verbose_name):
+                opts.verbose_name = _lazy(opts.verbose_name)
+            for field in _labelled_fields(model):
+                if _plain(field.verbose_name):
+                    field.verbose_name = _lazy(field.verbose_name)
+
+
+def translate_boolean_icons() -> None:
+    """Django's admin marks a yes/no column with an icon whose text is the Python value ("True",
+    "False", "None" in English on every language's page: what a screen reader says). The same
+    icon, its text in the reader's language (Django's own "Yes"/"No"/"Unknown")."""
+    from django.contrib.admin.templatetags import admin_list
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    # Django's own words, translated by Django's catalogue (a name makemessages does not extract)
+    from django.utils.translation import gettext as django_text
+
+    def boolean_icon(field_val):
+        name = {True: "yes", False: "no", None: "unknown"}[field_val]
+        text = {True: django_text("Yes"), False: django_text("No"), None: django_text("Unknown")}[field_val]
+        return format_html('<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), text)
+
+    admin_list._boolean_icon = boolean_icon
