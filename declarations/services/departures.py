@@ -151,7 +151,7 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                 )
                 released = [
                     inv
-                    for number in named or ()
+                    for number in named
                     for inv in parcels.get((logistics.pk, number), ())
                     if inv.status == InventoryStatus.RELEASED
                 ]

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,3 +11,30 @@ class TransitConfig(AppConfig):
     label = "transit"
     verbose_name = _("Collection, arrival and total packages")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        post_migrate.connect(ensure_staff_permissions, sender=self)
+
+
+READ = ["view_arrival", "view_waybillsummary", "view_listtransit", "view_tradedocument"]
+# reviewers keep the enterprises' settings; ops keep the table of exit customs requiring arrival
+REVIEWER_PERMISSIONS = [
+    *READ,
+    "view_autodeclaration",
+    "change_autodeclaration",
+    "view_arrivalrequiredcustoms",
+]
+OPS_PERMISSIONS = [
+    *READ,
+    "view_arrivalrequiredcustoms",
+    "add_arrivalrequiredcustoms",
+    "change_arrivalrequiredcustoms",
+    "delete_arrivalrequiredcustoms",
+]
+
+
+def ensure_staff_permissions(sender, using="default", **kwargs):
+    from customs_portal.permissions import staff_role_grant
+
+    staff_role_grant(role="reviewer", app_label="transit", codenames=REVIEWER_PERMISSIONS, using=using)
+    staff_role_grant(role="ops", app_label="transit", codenames=OPS_PERMISSIONS, using=using)

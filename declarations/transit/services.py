@@ -94,9 +94,6 @@ NOT_RELEASED = texts.define(
     "transit.receipt.not_released",
     _("no released declaration list for %(numbers)s; nothing was recorded"),
 )
-NOT_IN_PACKAGE = texts.define(
-    "transit.receipt.not_in_package", _("total package %(package)s (logisticsNo %(number)s)")
-)
 WRONG_INVT_NO = texts.define(
     "transit.receipt.wrong_invt_no", _("logisticsNo %(number)s with invtNo %(invt)s")
 )
@@ -280,41 +277,34 @@ def _check_head(entry: dict, parties: Parties):
 
 
 def _named_lists(entry: dict, logistics, lists, packages, *, with_invt_no: bool):
-    """The released lists a report's lines name (by waybill, or by total package), or the
-    lines that name nothing of the sender's that is released."""
+    """The released lists a report's lines name, or the lines that name nothing of the
+    sender's that is released. A line of an arrival names its waybill and, when it gives a
+    total package the sender grouped (CEB607), every list of that package too."""
     named: dict[int, Inventory] = {}
     problems: list = []
     per_line: list[list[Inventory]] = []
     for line in entry["lines"]:
         number = line["logisticsNo"]
-        package = line.get("totalPackageNo", "")
-        if package and not with_invt_no:  # an arrival by total package: the whole package
-            members = packages.get((logistics.pk, package), set())
-            if number not in members:
-                problems.append(texts.stored(NOT_IN_PACKAGE, package=package, number=number))
-                per_line.append([])
-                continue
-            numbers = sorted(members)
-        else:
-            numbers = [number]
-        found = [
-            inv
-            for no in numbers
-            for inv in lists.get((logistics.pk, no), ())
-            if inv.status == InventoryStatus.RELEASED
-        ]
-        if with_invt_no and line.get("invtNo") and not any(inv.invt_no == line["invtNo"] for inv in found):
-            problems.append(texts.stored(WRONG_INVT_NO, number=number, invt=line["invtNo"]))
-            per_line.append([])
-            continue
-        if not found or len(found) < len(numbers):
+        own = [inv for inv in lists.get((logistics.pk, number), ()) if inv.status == InventoryStatus.RELEASED]
+        if not own or (
+            with_invt_no and line.get("invtNo") and not any(inv.invt_no == line["invtNo"] for inv in own)
+        ):
             problems.append(
-                f"logisticsNo {number}"
-                if not package
-                else texts.stored(NOT_IN_PACKAGE, package=package, number=number)
+                texts.stored(WRONG_INVT_NO, number=number, invt=line["invtNo"])
+                if own
+                else f"logisticsNo {number}"
             )
             per_line.append([])
             continue
+        found = list(own)
+        if not with_invt_no:
+            for member in packages.get((logistics.pk, line.get("totalPackageNo", "")), ()):
+                if member != number:
+                    found += [
+                        inv
+                        for inv in lists.get((logistics.pk, member), ())
+                        if inv.status == InventoryStatus.RELEASED
+                    ]
         per_line.append(found)
         for inv in found:
             named[inv.pk] = inv
@@ -565,16 +555,13 @@ def departure_package_numbers(*, entries: list[dict], logistics_ids: dict[int, i
     return _packages(keys)
 
 
-def departure_line_numbers(*, line: dict, logistics_id: int, packages: dict) -> list[str] | None:
-    """The waybills a departure's line names: its own, or every one of its total package
-    (None when the line's waybill is not in the package it names)."""
-    package = line.get("totalPackageNo", "")
-    if not package:
-        return [line["logisticsNo"]]
-    members = packages.get((logistics_id, package), set())
-    if line["logisticsNo"] not in members:
-        return None
-    return sorted(members)
+def departure_line_numbers(*, line: dict, logistics_id: int, packages: dict) -> list[str]:
+    """The waybills a departure's line names: its own and, when it gives a total package the
+    carrier grouped (CEB607), every one of the package's. A package nobody grouped names only
+    the line's own waybill, as before total packages were kept."""
+    numbers = {line["logisticsNo"]}
+    numbers.update(packages.get((logistics_id, line.get("totalPackageNo", "")), ()))
+    return sorted(numbers)
 
 
 def lists_not_arrived(inventories: list[Inventory]) -> list[Inventory]:
@@ -591,3 +578,54 @@ def lists_not_arrived(inventories: list[Inventory]) -> list[Inventory]:
         ).values_list("inventory_id", flat=True)
     )
     return [inv for inv in concerned if inv.pk not in arrived]
+
+
+# --- 9710 / 9810: the list's own document ----------------------------------------------------------
+DOCUMENT_RECORDED = texts.define("inventory.trade_document", _("%(document)s recorded: %(reference)s"))
+# the lists a document may still be recorded for: before the comparison has passed
+DOCUMENT_STATUSES = (InventoryStatus.STORED, InventoryStatus.DECLARED)
+
+
+def trade_document_record(*, enterprise, pk: int, actor, reference: str):
+    """Record the B2B contract (9710) or overseas warehouse reference (9810) of one of the
+    enterprise's lists; a declared list waiting for it is compared again at once."""
+    from declarations.services.inventories import SENDING_PARTIES
+
+    from .models import TradeDocument
+    from .trade_modes import DOCUMENT_IDS, OWN_DOCUMENT
+
+    reference = (reference or "").strip()
+    if not reference or len(reference) > 100:
+        raise ApplicationError("bad_reference", _("Enter the reference (at most 100 characters)."))
+    with transaction.atomic():
+        party = Q()
+        for attr in SENDING_PARTIES:
+            party |= Q(**{f"{attr}_id": enterprise.pk})
+        inventory = Inventory.objects.select_for_update().filter(party, pk=pk).first()
+        if inventory is None:
+            raise ApplicationError("not_found", _("No such declaration list."))
+        if inventory.trade_mode not in OWN_DOCUMENT:
+            raise ApplicationError(
+                "no_document", _("Only 9710 and 9810 lists carry a document of their own.")
+            )
+        if inventory.status not in DOCUMENT_STATUSES:
+            raise ApplicationError(
+                "too_late", _("The list has been compared already; its document can no longer change.")
+            )
+        TradeDocument.objects.update_or_create(
+            inventory=inventory, defaults={"reference": reference, "recorded_by": actor}
+        )
+        _history(
+            inventory,
+            inventory.status,
+            inventory.status,
+            texts.stored(
+                DOCUMENT_RECORDED,
+                document=texts.stored(DOCUMENT_IDS[inventory.trade_mode]),
+                reference=reference,
+            ),
+            actor=actor,
+        ).save()
+        if inventory.status == InventoryStatus.DECLARED:
+            compare_and_route([inventory], locked=True)
+    return inventory
