@@ -21,6 +21,7 @@ READ = ["view_arrival", "view_waybillsummary", "view_listtransit", "view_tradedo
 REVIEWER_PERMISSIONS = [
     *READ,
     "view_autodeclaration",
+    "add_autodeclaration",
     "change_autodeclaration",
     "view_arrivalrequiredcustoms",
 ]
