@@ -143,3 +143,72 @@ def test_a_report_that_fails_the_schema_is_refused_whole(cast, api_client_for):
     assert receipt["status"] == "rejected" and "operatorCode" in receipt["info"]
     response = post_xml(api_client_for(cast.logistics), "arrival", [entry])
     assert response.status_code == 400
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", ["waybill_summary", "arrival"])
+def test_ten_identical_reports_at_once_give_one_accepted_and_nine_duplicates(
+    enterprise_factory, api_client_for, kind
+):
+    import threading
+
+    from django.db import connection
+
+    from declarations.channels.models import InspectionSetting
+    from declarations.intake import intake_entries
+
+    InspectionSetting.objects.create(rate=0)
+    cast = make_cast(enterprise_factory, pilot_zone=True)
+    register_goods(cast.ebc)
+    p = parcel(cast)
+    for document in ("order", "payment", "waybill", "inventory"):
+        intake_entries(kind=document, entries=[p[document]], sender=getattr(cast, ROLE[document]))
+    number = p["waybill"]["logisticsNo"]
+    entry = (
+        b.waybill_summary_entry(logistics=cast.logistics, lines=[(number, "PKG-C", "")])
+        if kind == "waybill_summary"
+        else b.arrival_entry(logistics=cast.logistics, lines=[(number, "")])
+    )
+    clients = [api_client_for(cast.logistics) for _ in range(10)]
+    start = threading.Barrier(10, timeout=30)
+    statuses, errors = [], []
+
+    def send(client, sent):
+        try:
+            start.wait()
+            statuses.append(post_json(client, kind, [sent]).json()[0]["status"])
+        except Exception as exc:  # noqa: BLE001 - the test reports what escaped
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send, args=(c, dict(entry, guid=b.guid()))) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert errors == []
+    assert sorted(statuses) == ["accepted"] + ["duplicate"] * 9
+    model = WaybillSummary if kind == "waybill_summary" else Arrival
+    assert model.objects.count() == 1
+
+
+def test_a_resent_waybill_after_declaration_on_collection_changes_nothing(
+    cast, api_client_for, trader_factory
+):
+    from declarations.models import InventoryHistory
+    from declarations.transit.services import auto_declaration_set
+
+    auto_declaration_set(enterprise=cast.ebc, actor=trader_factory(cast.ebc), enabled=True)
+    p = parcel(cast, app_status="1")
+    for kind in ("order", "payment", "inventory", "waybill"):
+        post_json(api_client_for(getattr(cast, ROLE[kind])), kind, [p[kind]])
+    inv = Inventory.objects.get(cop_no=p["inventory"]["copNo"])
+    assert inv.status == "released"
+    history = InventoryHistory.objects.filter(inventory=inv).count()
+    resend = dict(p["waybill"], guid=b.guid(), appTime="20260105235959")
+    for via in (post_json, post_xml):
+        assert via(api_client_for(cast.logistics), "waybill", [resend]).json()[0]["status"] == "duplicate"
+    assert InventoryHistory.objects.filter(inventory=inv).count() == history
+    assert Inventory.objects.get(pk=inv.pk).invt_no == inv.invt_no
