@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "declarations.channels",
     "declarations.exchange",
     "declarations.inbox",
+    "declarations.transit",
     "notifications",
     "reminders",
     # last: translates the labels every app above derives from its code (casework.labels)

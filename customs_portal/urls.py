@@ -46,6 +46,7 @@ urlpatterns = [
     path("cooperation/", include("registration.cooperation.urls")),
     path("authorizations/", include("authorization.urls")),
     path("declarations/", include("declarations.urls")),
+    path("declarations/transit/", include("declarations.transit.urls")),
     path("summaries/", include("declarations.summaries.urls")),
     path("reminders/", include("notifications.urls")),  # the notification centre keeps its address
     path("reminders/", include("reminders.urls")),

@@ -12,6 +12,8 @@ urlpatterns = [
     path("inventories/", api.InventoryView.as_view(), name="ceb-inventories"),
     path("inventory-cancels/", api.InventoryCancelIntakeView.as_view(), name="ceb-inventory-cancels"),
     path("departures/", api.DepartureIntakeView.as_view(), name="ceb-departures"),
+    path("waybill-summaries/", api.WaybillSummaryIntakeView.as_view(), name="ceb-waybill-summaries"),
+    path("arrivals/", api.ArrivalIntakeView.as_view(), name="ceb-arrivals"),
     path("goods/", api.GoodsListCreateView.as_view(), name="goods-list"),
     path("goods/<int:pk>/", api.GoodsDetailView.as_view(), name="goods-detail"),
 ]

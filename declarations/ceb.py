@@ -76,7 +76,7 @@ class MessageKind:
     """One accepted message: its root, the intake kind and where its entities sit."""
 
     root: str
-    kind: str  # order, payment, waybill, inventory, cancel, departure
+    kind: str  # order, payment, waybill, inventory, cancel, waybill_summary, arrival, departure
     entity: str  # the repeated business entity under the root
     head: str | None  # the head element inside the entity (None: the entity is the head)
     lines: str | None  # the goods/list element inside the entity
@@ -90,6 +90,9 @@ MESSAGE_KINDS = {
         MessageKind("CEB505Message", "waybill", "Logistics", None, None),
         MessageKind("CEB603Message", "inventory", "Inventory", "InventoryHead", "InventoryList"),
         MessageKind("CEB605Message", "cancel", "InvtCancel", None, None),
+        # declarations.transit: the waybill summary groups released lists, arrival reports them
+        MessageKind("CEB607Message", "waybill_summary", "WayBill", "WayBillHead", "WayBillList"),
+        MessageKind("CEB507Message", "arrival", "Arrival", "ArrivalHead", "ArrivalList"),
         MessageKind("CEB509Message", "departure", "Departure", "DepartureHead", "DepartureList"),
     )
 }

@@ -84,6 +84,22 @@ FLAG_REBATE = texts.define("comparison.flag.rebate", _("export tax rebate"))
 STATISTICS_FLAGS = texts.define(
     "comparison.statistics_flags", _("goods under %(flags)s cannot be declared under summary statistics (A)")
 )
+# trade modes (declarations.transit.trade_modes)
+TRADE_MODE_UNKNOWN = texts.define(
+    "comparison.trade_mode_unknown",
+    _("trade mode %(mode)s is not a cross-border e-commerce export mode (9610, 9710, 9810, 1210, 1239)"),
+)
+STATISTICS_SPECIAL_AREA = texts.define(
+    "comparison.statistics_special_area",
+    _(
+        "summary statistics (A) are not allowed for goods leaving a special customs supervision area "
+        "or a bonded supervision place (trade mode %(mode)s)"
+    ),
+)
+TRADE_DOCUMENT_MISSING = texts.define(
+    "comparison.trade_document_missing",
+    _("trade mode %(mode)s: the %(document)s is not recorded on the list yet"),
+)
 
 
 def cents(value: Decimal) -> Decimal:
@@ -127,10 +143,27 @@ def compare(
     ebc,
     other_active_list: tuple[str, int] | None = None,  # (number, its e-commerce enterprise)
     to_cny: Callable[[Decimal, str], Decimal | None] | None = None,
+    trade_document: object | None = None,  # the 9710/9810 list's own document, if recorded
 ) -> Outcome:
     """Compare one declared list; ``goods`` maps (enterprise_id, item_no) to Goods."""
+    from declarations.transit import trade_modes
+
     out = Outcome()
     fail = out.failures.append
+    mode = inventory.trade_mode
+    if mode not in trade_modes.TradeMode.values:
+        fail(_reason("tradeMode", TRADE_MODE_UNKNOWN, mode=mode))
+    elif mode in trade_modes.OWN_DOCUMENT and trade_document is None:
+        out.missing.append(
+            _reason(
+                "tradeMode",
+                TRADE_DOCUMENT_MISSING,
+                mode=texts.code(trade_modes.TradeMode, mode),
+                document=texts.stored(trade_modes.DOCUMENT_IDS[mode]),
+            )
+        )
+    if inventory.statistics_flag == "A" and mode in trade_modes.FROM_SPECIAL_AREAS:
+        fail(_reason("statisticsFlag", STATISTICS_SPECIAL_AREA, mode=texts.code(trade_modes.TradeMode, mode)))
     if order is None:
         out.missing.append(_reason("orderNo", NO_ORDER, no=inventory.order_no, ebp=inventory.ebp_code))
     if payment is None:

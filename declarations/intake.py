@@ -33,6 +33,9 @@ SENDER_FIELDS = {
     "inventory": ("agentCode", "ebcCode"),
     "cancel": ("agentCode", "ebcCode"),
     "departure": ("logisticsCode",),
+    # the logistics enterprise reports its own parcels (never the site operator for it)
+    "waybill_summary": ("logisticsCode",),
+    "arrival": ("logisticsCode",),
 }
 
 # Implementer-defined receipt code (4000-9999 are free): the key's enterprise is not the party.
@@ -53,6 +56,8 @@ def _services():
 
 
 def batch_service(kind: str):
+    from .transit import services as transit_services
+
     services = _services()
     return {
         "order": services.order_receive_batch,
@@ -61,6 +66,8 @@ def batch_service(kind: str):
         "inventory": services.inventory_receive_batch,
         "cancel": services.inventory_cancel_receive_batch,
         "departure": services.departure_receive_batch,
+        "waybill_summary": transit_services.waybill_summary_receive_batch,
+        "arrival": transit_services.arrival_receive_batch,
     }[kind]
 
 

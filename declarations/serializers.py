@@ -87,6 +87,8 @@ KEY_FIELDS = {
     "inventory": "copNo",
     "cancel": "copNo",
     "departure": "copNo",
+    "waybill_summary": "copNo",
+    "arrival": "copNo",
 }
 
 
@@ -351,6 +353,18 @@ class DepartureEntrySerializer(EntrySerializer):
     kind = "departure"
 
 
+class WaybillSummaryEntrySerializer(EntrySerializer):
+    """CEB607 waybill summary: WayBillHead + ``lines`` of WayBillList (lists and total packages)."""
+
+    kind = "waybill_summary"
+
+
+class ArrivalEntrySerializer(EntrySerializer):
+    """CEB507 arrival: ArrivalHead + ``lines`` of ArrivalList (waybills or total packages)."""
+
+    kind = "arrival"
+
+
 SERIALIZERS: dict[str, type[EntrySerializer]] = {
     cls.kind: cls
     for cls in (
@@ -360,6 +374,8 @@ SERIALIZERS: dict[str, type[EntrySerializer]] = {
         InventoryEntrySerializer,
         InventoryCancelEntrySerializer,
         DepartureEntrySerializer,
+        WaybillSummaryEntrySerializer,
+        ArrivalEntrySerializer,
     )
 }
 

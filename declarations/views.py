@@ -13,6 +13,7 @@ from . import selectors
 from .forms import GoodsFilterForm, GoodsForm, InventoryFilterForm
 from .models import Channel, InventoryStatus
 from .services import goods as goods_services
+from .transit import selectors as transit_selectors
 
 PAGE_SIZE = 25
 
@@ -142,6 +143,7 @@ class InventoryListView(EnterpriseMemberRequiredMixin, View):
             **criteria,
         )
         _labelled(page.object_list, status=InventoryStatus.choices, channel=Channel.choices)
+        transit_selectors.transit_attach(page.object_list)  # total package and arrival
         keyset_links(request, page)
         return render(request, "declarations/inventory_list.html", {"page_obj": page, "filters": filters})
 
@@ -158,6 +160,7 @@ class InventoryDetailView(EnterpriseMemberRequiredMixin, View):
                 "history": inventory.history.all(),
                 "cancel_requests": inventory.cancel_requests.all(),
                 "reasons": selectors.reasons_by_field(inventory.return_reasons),
+                **transit_selectors.detail_context(inventory=inventory, enterprise=self.enterprise),
             },
         )
 

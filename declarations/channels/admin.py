@@ -209,6 +209,21 @@ def _facts(obj):
         (_("Licence number"), obj.license_no or "—"),
         (_("Declared"), _when(obj.declared_at)),
         (_("Released"), _when(obj.released_at)),
+        *_transit_facts(obj),
+    ]
+
+
+def _transit_facts(obj):
+    """The list's trade mode, bill, total package and arrival (declarations.transit)."""
+    from declarations.transit import trade_modes
+    from declarations.transit.selectors import transit_of
+
+    transit = transit_of(inventory=obj)
+    return [
+        (_("Trade mode"), trade_modes.label(obj.trade_mode)),
+        (_("Bill of lading"), (transit.bill_no if transit else "") or "—"),
+        (_("Total package"), (transit.total_package_no if transit else "") or "—"),
+        (_("Arrived at the supervision site"), _when(transit.arrived_at if transit else None)),
     ]
 
 

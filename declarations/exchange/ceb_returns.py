@@ -1,4 +1,5 @@
-"""CEB return messages (2022-05 schema) built from receipt rows: CEB304, 404, 506, 604, 606, 510.
+"""CEB return messages (2022-05 schema) built from receipt rows: CEB304, 404, 506, 604, 606, 510,
+608, 508.
 
 Each kind's return element is read from the schema itself (field order, lengths), so every
 message passes the XSD. A receipt's fields come from the entry as sent; where the entry could
@@ -43,6 +44,8 @@ RETURN_MESSAGES = {
     "inventory": ReturnMessage("CEB604Message", "InventoryReturn"),
     "cancel": ReturnMessage("CEB606Message", "InvtCancelReturn"),
     "departure": ReturnMessage("CEB510Message", "DepartureReturn"),
+    "waybill_summary": ReturnMessage("CEB608Message", "WayBillReturn"),
+    "arrival": ReturnMessage("CEB508Message", "ArrivalReturn"),
 }
 
 

@@ -13,6 +13,8 @@ class ReceiptKind(models.TextChoices):
     INVENTORY = "inventory", _("Declaration list (CEB604)")
     CANCEL = "cancel", _("Cancellation (CEB606)")
     DEPARTURE = "departure", _("Departure (CEB510)")
+    WAYBILL_SUMMARY = "waybill_summary", _("Waybill summary (CEB608)")
+    ARRIVAL = "arrival", _("Arrival (CEB508)")
 
 
 class Receipt(models.Model):

@@ -21,6 +21,8 @@ KIND_CHOICES = [
     ("inventory", _("Declaration list (CEB603)")),
     ("cancel", _("Cancellation (CEB605)")),
     ("departure", _("Departure (CEB509)")),
+    ("waybill_summary", _("Waybill summary (CEB607)")),
+    ("arrival", _("Arrival (CEB507)")),
 ]
 
 

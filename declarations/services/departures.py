@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from customs_portal import texts
 from customs_portal.bulk import rows_insert, rows_update
 from declarations.exchange.services import receipts_record_list_moves
+from declarations.transit import services as transit
 
 from ..models import Departure, Inventory, InventoryStatus
 from .common import (
@@ -97,9 +98,17 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
     with transaction.atomic():
         keys = defaultdict(list)
         numbers = defaultdict(set)
+        # a line may name a total package (CEB607): it departs every list of the package
+        packages = transit.departure_package_numbers(
+            entries=entries, logistics_ids={index: logistics.pk for index, (logistics, _t) in valid.items()}
+        )
         for index, (logistics, _t) in valid.items():
             keys[logistics.pk].append(entries[index][KEY])
-            numbers[logistics.pk].update(line["logisticsNo"] for line in entries[index]["lines"])
+            for line in entries[index]["lines"]:
+                numbers[logistics.pk].update(
+                    transit.departure_line_numbers(line=line, logistics_id=logistics.pk, packages=packages)
+                    or ()
+                )
         condition = Q(pk__in=[])
         for logistics_id, nos in numbers.items():
             condition |= Q(logistics_enterprise_id=logistics_id, logistics_no__in=nos)
@@ -137,15 +146,35 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                 continue
             problems, lists = [], []
             for line in entry["lines"]:
+                named = transit.departure_line_numbers(
+                    line=line, logistics_id=logistics.pk, packages=packages
+                )
                 released = [
                     inv
-                    for inv in parcels.get((logistics.pk, line["logisticsNo"]), ())
+                    for number in named
+                    for inv in parcels.get((logistics.pk, number), ())
                     if inv.status == InventoryStatus.RELEASED
                 ]
                 if not released:
                     problems.append(line["logisticsNo"])
                 else:
                     lists.extend(released)
+            lists = list({inv.pk: inv for inv in lists}.values())  # a list named twice departs once
+            waiting = transit.lists_not_arrived(lists) if not problems else []
+            if waiting:
+                receipts[index] = rejected(
+                    entry,
+                    KEY,
+                    info(
+                        CODE_NOT_DEPARTABLE,
+                        texts.stored(
+                            transit.NOT_ARRIVED,
+                            customs=", ".join(sorted({inv.port_code for inv in waiting})),
+                            numbers=", ".join(inv.logistics_no for inv in waiting),
+                        ),
+                    ),
+                )
+                continue
             if problems:
                 receipts[index] = rejected(
                     entry,

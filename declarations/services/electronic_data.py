@@ -454,5 +454,19 @@ def payment_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
 
 
 def waybill_receive_batch(*, entries: list[dict], sender) -> list[Receipt]:
-    """CEB505 waybills; key (logistics enterprise, logisticsNo)."""
-    return receive_documents(WAYBILL, entries=entries, sender=sender)
+    """CEB505 waybills; key (logistics enterprise, logisticsNo).
+
+    A waybill is the parcel's collection: in the same transaction, the stored lists under it
+    whose e-commerce enterprise opted in are declared (declarations.transit).
+    """
+    from declarations.transit.services import inventories_declare_on_collection
+
+    with transaction.atomic():
+        receipts = receive_documents(WAYBILL, entries=entries, sender=sender)
+        collected = {
+            entry["logisticsNo"]
+            for entry, receipt in zip(entries, receipts, strict=True)
+            if receipt.status == "accepted" and entry.get("appType", APP_NEW) != APP_DELETE
+        }
+        inventories_declare_on_collection(logistics=sender, numbers=collected)
+    return receipts

@@ -586,6 +586,9 @@ def compare_and_route(inventories: list[Inventory], *, locked: bool) -> dict[str
     ):
         holders[(party_id, number)] = (invt_no, ebc_id)
     convert = _rate_lookup()
+    from declarations.transit.selectors import trade_documents_for
+
+    documents = trade_documents_for(inventories)
 
     outcome_rows: dict[str, list[Inventory]] = {"waiting": [], "returned": [], "passed": []}
     returned_reasons = {}
@@ -601,6 +604,7 @@ def compare_and_route(inventories: list[Inventory], *, locked: bool) -> dict[str
             ebc=ebcs.get(inventory.ebc_enterprise_id),
             other_active_list=holders.get(key),
             to_cny=convert,
+            trade_document=documents.get(inventory.pk),
         )
         if outcome.failures:
             outcome_rows["returned"].append(inventory)

@@ -24,6 +24,8 @@ JSON_ENDPOINTS = {
     "inventory": "/api/v1/inventories/",
     "cancel": "/api/v1/inventory-cancels/",
     "departure": "/api/v1/departures/",
+    "waybill_summary": "/api/v1/waybill-summaries/",
+    "arrival": "/api/v1/arrivals/",
 }
 
 
@@ -205,6 +207,69 @@ def departure_entry(*, logistics, logistics_nos, cop_no=None, leave_time="202601
         "msgCount": 1,
         "msgSeqNo": 1,
         "lines": [{"gnum": i, "logisticsNo": no} for i, no in enumerate(logistics_nos, start=1)],
+    }
+
+
+def departure_by_package_entry(*, logistics, packages, cop_no=None, leave_time="20260106080000"):
+    """A departure naming total packages: each line a package and one of its waybills."""
+    entry = departure_entry(logistics=logistics, logistics_nos=[], cop_no=cop_no, leave_time=leave_time)
+    entry["lines"] = [
+        {"gnum": i, "totalPackageNo": package, "logisticsNo": number}
+        for i, (package, number) in enumerate(packages, start=1)
+    ]
+    return entry
+
+
+def waybill_summary_entry(*, logistics, lines, bill_no="BILL2026001", cop_no=None):
+    """CEB607: ``lines`` are (logisticsNo, totalPackageNo, invtNo) triples (the last two may be "")."""
+    return {
+        "guid": guid(),
+        "appType": "1",
+        "appTime": "20260106060000",
+        "appStatus": "2",
+        "customsCode": "2244",
+        "copNo": cop_no or f"WBS{next(_seq):08d}",
+        "agentCode": logistics.customs_code,
+        "agentName": logistics.name[:100],
+        "trafMode": "5",
+        "trafName": "AIR",
+        "voyageNo": "CA1234",
+        "billNo": bill_no,
+        "grossWeight": "12.5",
+        "logisticsCode": logistics.customs_code,
+        "logisticsName": logistics.name[:100],
+        "msgCount": 1,
+        "msgSeqNo": 1,
+        "lines": [
+            {"gnum": i, "totalPackageNo": package, "logisticsNo": number, "invtNo": invt_no}
+            for i, (number, package, invt_no) in enumerate(lines, start=1)
+        ],
+    }
+
+
+def arrival_entry(*, logistics, lines, cop_no=None, app_time="20260106063000", bill_no="BILL2026001"):
+    """CEB507: ``lines`` are (logisticsNo, totalPackageNo) pairs (the package may be "")."""
+    return {
+        "guid": guid(),
+        "appType": "1",
+        "appTime": app_time,
+        "appStatus": "2",
+        "customsCode": "2244",
+        "copNo": cop_no or f"ARR{next(_seq):08d}",
+        "operatorCode": "3100000001",
+        "operatorName": "Pudong airport supervision site",
+        "ieFlag": "E",
+        "trafMode": "5",
+        "billNo": bill_no,
+        "domesticTrafNo": "沪A12345",
+        "logisticsCode": logistics.customs_code,
+        "logisticsName": logistics.name[:100],
+        "msgCount": 1,
+        "msgSeqNo": 1,
+        "lines": [
+            {"gnum": i, "logisticsNo": number, "totalPackageNo": package}
+            for i, (number, package) in enumerate(lines, start=1)
+        ],
     }
 
 

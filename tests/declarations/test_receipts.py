@@ -92,6 +92,8 @@ RETURN_STATUSES = {
     "inventory": sorted(set(LIST_RETURN_STATUS.values())) + ["-0002"],
     "cancel": ["120", "399", "100", "-0002"],
     "departure": ["120", "-0002", "100"],
+    "waybill_summary": ["120", "-0002", "100"],
+    "arrival": ["120", "-0002", "100"],
 }
 _ids = itertools.count(1)
 

@@ -31,6 +31,7 @@ from declarations.models import (
     Payment,
     Waybill,
 )
+from declarations.transit.models import Arrival, ListTransit, WaybillSummary
 
 from . import ceb_builders as b
 from . import in_english
@@ -85,6 +86,14 @@ def world(enterprise_factory, authorization_factory):
         send("payment", p["payment"], victim.payment)
         send("waybill", p["waybill"], victim.logistics)
         send("inventory", p["inventory"], victim.broker)
+    # the released parcel in a total package of the victim's carrier (CEB607)
+    send(
+        "waybill_summary",
+        b.waybill_summary_entry(
+            logistics=victim.logistics, lines=[(released["inventory"]["logisticsNo"], "PKG-V", "")]
+        ),
+        victim.logistics,
+    )
     # the shared platform's own order on the same platform, so that it is a real neighbour
     neighbour = b.order_entry(ebp=victim.platform, ebc=shared_platform)
     send("order", neighbour, victim.platform)
@@ -108,7 +117,10 @@ def snapshot():
     """Every intake record with its lines, as plain values."""
 
     def rows(model):
-        return sorted((model_to_dict(obj) for obj in model.objects.all()), key=lambda row: row["id"])
+        return sorted(
+            (model_to_dict(obj) for obj in model.objects.all()),
+            key=lambda row: row.get("id") or row.get("inventory"),
+        )
 
     return {
         model.__name__: rows(model)
@@ -122,6 +134,9 @@ def snapshot():
             InventoryCancelRequest,
             Departure,
             Goods,
+            ListTransit,
+            Arrival,
+            WaybillSummary,
         )
     }
 
@@ -167,6 +182,12 @@ def attack_entry(world, kind, outsider, app_type, *, key=None):
         entry = b.departure_entry(
             logistics=outsider, logistics_nos=[key or released["inventory"]["logisticsNo"]]
         )
+    elif kind == "waybill_summary":  # the outsider groups the victim's released parcel
+        entry = b.waybill_summary_entry(
+            logistics=outsider, lines=[(key or released["inventory"]["logisticsNo"], "PKG-V", "")]
+        )
+    elif kind == "arrival":  # the outsider reports the victim's released parcel arrived
+        entry = b.arrival_entry(logistics=outsider, lines=[(key or released["inventory"]["logisticsNo"], "")])
     else:
         raise AssertionError(kind)
     return dict(entry, guid=b.guid(), appType=app_type)
@@ -189,7 +210,7 @@ MATRIX = [
     for kind in ("order", "payment", "waybill", "inventory")
     for app_type in ("1", "2", "3")
     if (kind, app_type) != ("waybill", "1")  # the outsider's own waybill number: tested below
-] + [("cancel", "1"), ("departure", "1")]
+] + [("cancel", "1"), ("departure", "1"), ("waybill_summary", "1"), ("arrival", "1")]
 OUTSIDERS = ["unrelated", "shared_broker", "shared_platform"]
 ATTACKED_KEY = {
     "order": "orderNo",
@@ -198,11 +219,15 @@ ATTACKED_KEY = {
     "inventory": "copNo",
     "cancel": "copNo",
     "departure": "lines",
+    "waybill_summary": "lines",
+    "arrival": "lines",
 }
+# the reports that name the victim's parcels in their lines (declarations.transit)
+BY_PARCEL = ("cancel", "departure", "waybill_summary", "arrival")
 
 
 def attacked_key(kind, entry) -> str:
-    return entry["lines"][0]["logisticsNo"] if kind == "departure" else entry[ATTACKED_KEY[kind]]
+    return entry["lines"][0]["logisticsNo"] if ATTACKED_KEY[kind] == "lines" else entry[ATTACKED_KEY[kind]]
 
 
 @pytest.mark.parametrize("via", ["json", "xml"])
@@ -222,7 +247,7 @@ def test_an_outsider_cannot_touch_the_record_and_learns_nothing_of_it(
     assert receipt["status"] == "rejected"
     for mark in victim_marks(world, entry):
         assert mark not in receipt["info"], f"the receipt names {mark!r}: {receipt['info']}"
-    if app_type != "1" or kind in ("cancel", "departure"):
+    if app_type != "1" or kind in BY_PARCEL:
         # exactly the answer to the same entry naming a key nobody holds
         unknown = f"NOBODY{kind[:3].upper()}{app_type}"
         control = post(client, kind, attack_entry(world, kind, outsider, app_type, key=unknown), via)
