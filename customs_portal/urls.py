@@ -41,6 +41,7 @@ urlpatterns = [
     path("account/", include("registration.account_urls")),
     path("cooperation/", include("registration.cooperation.urls")),
     path("authorizations/", include("authorization.urls")),
+    path("declarations/duties/", include("declarations.duties.urls")),
     path("declarations/", include("declarations.urls")),
     path("summaries/", include("declarations.summaries.urls")),
     path("reminders/", include("notifications.urls")),  # the notification centre keeps its address
