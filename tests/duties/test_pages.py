@@ -15,6 +15,7 @@ def form(released_duty_list):
 @pytest.fixture
 def owner_client(client, trader_factory, exporter):
     client.force_login(trader_factory(exporter))
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"  # the pages in English (the default is Chinese)
     return client
 
 
