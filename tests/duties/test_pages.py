@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from declarations.duties.models import DutyForm, SandboxTransaction
 from declarations.duties.payments import SandboxProvider
@@ -49,6 +50,19 @@ def test_trader_sees_the_form_the_bill_and_pays_through_the_check_page(form, own
     pdf = owner_client.get(reverse("duties:receipt_pdf", args=[form.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
+    import io
+
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    form.bill.refresh_from_db()
+    for shown in (
+        form.bill.number,
+        "200.00",
+        tx.provider_reference,
+        f"{timezone.localtime(form.bill.paid_at):%Y-%m-%d}",
+    ):
+        assert shown in text
 
 
 @pytest.mark.django_db
