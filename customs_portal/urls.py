@@ -25,6 +25,7 @@ api_patterns = [
     path("", include("declarations.api_urls")),
     path("", include("declarations.exchange.api_urls")),
     path("", include("declarations.summaries.api_urls")),
+    path("", include("declarations.duties.api_urls")),
     path("", include("reminders.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -23,6 +23,7 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -294,7 +295,7 @@ def tax_bill_pay_start(*, bill: TaxBill, actor, return_url: str) -> str:
             provider=provider.name,
             reference=f"PAY{secrets.token_hex(12).upper()}",
             amount=locked.amount,
-            started_by=actor if getattr(actor, "pk", None) else None,
+            started_by=actor if isinstance(actor, get_user_model()) else None,  # API keys are no users
         )
         return provider.start(attempt=attempt, return_url=return_url)
 
