@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "declarations.exchange",
     "declarations.inbox",
     "declarations.transit",
+    "declarations.duties",
     "notifications",
     "reminders",
     # last: translates the labels every app above derives from its code (casework.labels)
@@ -244,11 +245,27 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(),
         "options": {"expires": 50},
     },
+    # duty payments the provider never confirmed by callback are asked about again
+    "requery-duty-payments": {
+        "task": "declarations.duties.tasks.requery_pending_payments_task",
+        "schedule": crontab(minute="*/2"),
+        "options": {"expires": 100},
+    },
     "build-monthly-summaries": {
         "task": "declarations.summaries.tasks.build_previous_month_task",
         "schedule": crontab(hour=1, minute=0, day_of_month=1),
     },
 }
+
+# Duty payments (declarations.duties.payments): the provider class is configuration; the
+# sandbox stands in for the single window's payment until a real provider is configured.
+DUTY_PAYMENT_PROVIDER = os.environ.get(
+    "DUTY_PAYMENT_PROVIDER", "declarations.duties.payments.SandboxProvider"
+)
+# the HMAC key the provider signs its callbacks with (shared with the provider)
+DUTY_PAYMENT_SECRET = os.environ.get("DUTY_PAYMENT_SECRET", "") or f"duty-payments:{SECRET_KEY}"
+# a payment with no confirmation after this long is asked about again (Celery task)
+DUTY_PAYMENT_TIMEOUT_SECONDS = int(os.environ.get("DUTY_PAYMENT_TIMEOUT_SECONDS", "120"))
 
 CACHES = {
     "default": (

@@ -29,6 +29,7 @@ api_patterns = [
     path("", include("declarations.api_urls")),
     path("", include("declarations.exchange.api_urls")),
     path("", include("declarations.summaries.api_urls")),
+    path("", include("declarations.duties.api_urls")),
     path("", include("reminders.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]
@@ -45,6 +46,7 @@ urlpatterns = [
     path("account/", include("registration.account_urls")),
     path("cooperation/", include("registration.cooperation.urls")),
     path("authorizations/", include("authorization.urls")),
+    path("declarations/duties/", include("declarations.duties.urls")),
     path("declarations/", include("declarations.urls")),
     path("declarations/transit/", include("declarations.transit.urls")),
     path("summaries/", include("declarations.summaries.urls")),

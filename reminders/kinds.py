@@ -17,6 +17,8 @@ The schedule:
   days before, then overdue weekly until the summary is declared.
 - items waiting for the enterprise (supplement requested, returned lists, corrections asked):
   when it starts waiting, then weekly while it waits.
+- unpaid tax bills (export duty): 7, 3 and 1 days before the due date, then overdue weekly
+  until paid.
 - reviews past their due date (3 working days) and questions unanswered after 2 working days:
   to customs reviewers, when overdue, then weekly.
 """
@@ -466,6 +468,58 @@ def question_unanswered(ctx: Context) -> Iterator[Due]:
             )
 
 
+# --- tax bills (export duty) -----------------------------------------------------------------
+TAX_BILL_DUE = texts.define("reminders.tax_bill.due", _("Tax bill %(bill)s: RMB %(amount)s due by %(due)s"))
+TAX_BILL_DUE_BODY = texts.define(
+    "reminders.tax_bill.due.body",
+    _("Pay the export duty of declaration list %(list)s online before %(due)s."),
+)
+TAX_BILL_OVERDUE = texts.define("reminders.tax_bill.overdue", _("Tax bill %(bill)s is overdue (due %(due)s)"))
+TAX_BILL_OVERDUE_BODY = texts.define(
+    "reminders.tax_bill.overdue.body",
+    _("The export duty of declaration list %(list)s (RMB %(amount)s) is unpaid; pay it now."),
+)
+
+
+def tax_bill(ctx: Context) -> Iterator[Due]:
+    """Unpaid tax bills: 7, 3 and 1 days before the due date, then overdue weekly until paid."""
+    from declarations.duties.models import TaxBill
+
+    today = ctx.today
+    rows = (
+        TaxBill.objects.filter(
+            paid_at__isnull=True, due_date__isnull=False, due_date__lte=today + dt.timedelta(days=7)
+        )
+        .values_list(
+            "pk",
+            "number",
+            "amount",
+            "due_date",
+            "form_id",
+            "form__enterprise_id",
+            "form__enterprise__customs_code",
+            "form__inventory__invt_no",
+        )
+        .order_by("due_date", "pk")
+    )
+    for _pk, number, amount, due, form_id, enterprise_id, code, invt_no in rows:
+        schedule = days_before(due, (7, 3, 1)) + repeating("OVERDUE", due + dt.timedelta(days=1), today)
+        stage = latest_stage(today, schedule)
+        if stage is None:
+            continue
+        params = {"bill": number, "amount": f"{amount:.2f}", "due": due.isoformat(), "list": invt_no or ""}
+        if stage.startswith("OVERDUE"):
+            title = texts.stored(TAX_BILL_OVERDUE, bill=number, due=due.isoformat())
+            body = texts.stored(TAX_BILL_OVERDUE_BODY, list=params["list"], amount=params["amount"])
+        else:
+            title = texts.stored(TAX_BILL_DUE, bill=number, amount=params["amount"], due=due.isoformat())
+            body = texts.stored(TAX_BILL_DUE_BODY, list=params["list"], due=due.isoformat())
+        link = reverse("duties:form_detail", args=[form_id])
+        yield Due(
+            ReminderKind.TAX_BILL, stage, enterprise_id, code or "", f"TAX-{number}", due, title, body, link
+        )
+
+
 KINDS = {
     ReminderKind.ANNUAL_REPORT: annual_report,
     ReminderKind.AUTHORIZATION_EXPIRING: authorization_expiring,
@@ -473,6 +527,7 @@ KINDS = {
     ReminderKind.WAITING: waiting,
     ReminderKind.REVIEW_OVERDUE: review_overdue,
     ReminderKind.QUESTION_UNANSWERED: question_unanswered,
+    ReminderKind.TAX_BILL: tax_bill,
 }
 
 

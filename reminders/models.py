@@ -12,12 +12,16 @@ class ReminderKind(models.TextChoices):
     WAITING = "waiting", _("Items waiting for the enterprise")
     REVIEW_OVERDUE = "review_overdue", _("Reviews past their due date (customs)")
     QUESTION_UNANSWERED = "question_unanswered", _("Unanswered questions (customs)")
+    TAX_BILL = "tax_bill", _("Tax bills to pay")
 
 
-# Kinds a user cannot switch off: filing the annual report and declaring the monthly summary by
-# its deadline are legal obligations of the enterprise (overdue means a credit penalty), so their
-# reminders always go out. The rest are conveniences.
-LEGALLY_REQUIRED_KINDS = frozenset({ReminderKind.ANNUAL_REPORT, ReminderKind.SUMMARY_DEADLINE})
+# Kinds a user cannot switch off: filing the annual report, declaring the monthly summary and
+# paying a tax bill by their deadlines are legal obligations of the enterprise (overdue means a
+# credit penalty, or a late-payment surcharge), so their reminders always go out. The rest are
+# conveniences.
+LEGALLY_REQUIRED_KINDS = frozenset(
+    {ReminderKind.ANNUAL_REPORT, ReminderKind.SUMMARY_DEADLINE, ReminderKind.TAX_BILL}
+)
 STAFF_KINDS = frozenset({ReminderKind.REVIEW_OVERDUE, ReminderKind.QUESTION_UNANSWERED})
 
 

@@ -42,6 +42,7 @@ def pending_summaries(*, period: dt.date) -> list[tuple[int, str]]:
             released_at__date__lt=_next_month(period),
         )
         .exclude(statistics_flag="A")
+        .filter(duty_form__isnull=True)  # tax-related lists are declared on forms of their own
         .values("ebc_enterprise_id")
     )
     qs = Enterprise.objects.filter(pk__in=ids).exclude(pk__in=_declared_enterprises(period))

@@ -364,6 +364,7 @@ def inventories_route(*, inventories) -> dict[int, str]:
                     % {"no": row.invt_no or row.cop_no, "status": InventoryStatus(row.status).label},
                 )
         facts, dishonest = _gather(locked)
+        duty_ids, duty_missing = _duty_lists(facts, now)
         rules = list(RiskRule.objects.filter(active=True))
         rate = inspection_rate_current()
         rates = {}
@@ -376,6 +377,10 @@ def inventories_route(*, inventories) -> dict[int, str]:
         by_channel = defaultdict(list)
         for row in locked:
             outcome = _assess(row, facts[row.pk], dishonest, rules, rate, rates)
+            if row.pk in duty_missing:
+                # export-duty goods whose duty cannot be computed are not released unassessed
+                outcome["reasons"].extend(duty_missing[row.pk])
+                outcome["channel"] = RED
             channel = outcome["channel"]
             source, target = moves[channel]
             by_channel[channel].append(row.pk)
@@ -410,6 +415,12 @@ def inventories_route(*, inventories) -> dict[int, str]:
                 released_at=now if channel == GREEN else None,
                 updated_at=now,
             )
+        # tax-related goods: a released list with export-duty goods becomes a duty form now
+        released_duty = [pk for pk in by_channel.get(GREEN, []) if pk in duty_ids]
+        if released_duty:
+            from declarations.duties.services import duty_forms_open
+
+            duty_forms_open(inventory_ids=released_duty, released_at=now)
         # COPY (bulk_create on SQLite): the intake's hot path writes a history entry and a
         # decision for every list
         rows_insert(history)
@@ -424,6 +435,31 @@ def inventories_route(*, inventories) -> dict[int, str]:
         inv.channel, inv.updated_at = channel, now
         inv.released_at = now if channel == GREEN else None
     return result
+
+
+def _duty_lists(facts: dict[int, _Facts], now) -> tuple[set[int], dict[int, list]]:
+    """The lists with export-duty goods (rate table, on the release day), and among them those
+    whose duty cannot be computed for want of the month's exchange rate: {pk: [reasons]}."""
+    from declarations.duties.services import duty_inventory_ids, duty_rates_in_force
+
+    duty_rates = duty_rates_in_force(on_date=timezone.localdate(now))
+    duty_ids = duty_inventory_ids(gcodes={pk: f.gcodes for pk, f in facts.items()}, rates=duty_rates)
+    if not duty_ids:
+        return duty_ids, {}
+    month = _month(now)
+    fx = exchange_rates_load(currencies={c for pk in duty_ids for c in facts[pk].currencies}, dates=[now])
+    missing = {}
+    for pk in duty_ids:
+        lacking = sorted(c for c in facts[pk].currencies if c != RMB and (c, month) not in fx)
+        if lacking:
+            missing[pk] = [
+                _reason(
+                    "no_exchange_rate",
+                    texts.stored(NO_RATE, currency=texts.code(Currency, c), month=f"{month:%Y-%m}"),
+                )
+                for c in lacking
+            ]
+    return duty_ids, missing
 
 
 def inventory_route(*, inventory) -> str:
@@ -452,8 +488,13 @@ def red_list_release(*, inventory, actor, reason: str = ""):
     _require_officer(actor)
 
     def stamp(row):
+        from declarations.duties.services import duty_forms_open
+
         row.released_at = timezone.now()
         row.save(update_fields=["released_at", "updated_at"])
+        # tax-related goods: the released list becomes a duty form of its own (refused, with
+        # nothing changed, while the month's exchange rate for its currency is missing)
+        duty_forms_open(inventory_ids=[row.pk], released_at=row.released_at)
         receipts_record_list_moves(inventories=[row])
 
     return run_transition(

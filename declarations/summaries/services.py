@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, Exists, Max, OuterRef, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -97,7 +97,17 @@ def _unsummarised_lines(*, enterprise_id: int, month: dt.date, any_summarised: b
         inventory__released_at__lt=end,
         inventory__statistics_flag="B",  # B: summary declaration; A only counts in statistics
     )
+    lines = _not_on_duty_forms(lines)
     return lines.filter(inventory__summary_link__isnull=True) if any_summarised else lines
+
+
+def _not_on_duty_forms(lines):
+    """Tax-related goods are not summarised (nor counted in statistics): a list declared on a
+    duty form of its own at release is left out. An anti-join on the (small) duty forms table,
+    in the same query."""
+    from declarations.duties.models import DutyForm
+
+    return lines.filter(~Exists(DutyForm.objects.filter(inventory_id=OuterRef("inventory_id"))))
 
 
 _SUMS = {
@@ -190,6 +200,7 @@ WHERE f.id IN ({ids})
   AND i.ebc_enterprise_id = %s AND i.status = %s AND i.statistics_flag = 'B'
   AND i.released_at >= %s AND i.released_at < %s
 """
+_LINK_NOT_DUTY_SQL = "  AND NOT EXISTS (SELECT 1 FROM duties_dutyform d WHERE d.inventory_id = i.id)\n"
 _LINK_UNSUMMARISED_SQL = (
     "  AND NOT EXISTS (SELECT 1 FROM summaries_summaryinventory s WHERE s.inventory_id = i.id)\n"
 )
@@ -254,11 +265,12 @@ def summary_month_build(*, enterprise: Enterprise, month: dt.date) -> BuildResul
 
 def _has_unsummarised_lists(*, enterprise: Enterprise, month: dt.date) -> bool:
     """Is any departed B list of the month on no form yet? (one indexed EXISTS query)"""
-    return (
-        _month_inventories(enterprise_id=enterprise.pk, month=month)
-        .filter(statistics_flag="B", summary_link__isnull=True)
-        .exists()
+    lists = _month_inventories(enterprise_id=enterprise.pk, month=month).filter(
+        statistics_flag="B", summary_link__isnull=True
     )
+    from declarations.duties.models import DutyForm
+
+    return lists.filter(~Exists(DutyForm.objects.filter(inventory_id=OuterRef("pk")))).exists()
 
 
 def _build_or_keep(*, enterprise: Enterprise, month: dt.date, deadline: dt.date | None) -> BuildResult:
@@ -354,6 +366,7 @@ def _build(*, enterprise: Enterprise, month: dt.date, deadline: dt.date) -> Buil
         sql = _LINK_SQL.format(ids=",".join(["%s"] * len(whole)))
         if additional:
             sql += _LINK_UNSUMMARISED_SQL
+        sql += _LINK_NOT_DUTY_SQL
         bounds = [connection.ops.adapt_datetimefield_value(moment) for moment in (start, end)]
         params = [*whole, enterprise.pk, InventoryStatus.DEPARTED, *bounds]
         with connection.cursor() as cursor:
@@ -391,15 +404,16 @@ def _build(*, enterprise: Enterprise, month: dt.date, deadline: dt.date) -> Buil
 def summary_statistics_rows(*, enterprise_id: int, month: dt.date):
     """Summary statistics (item 8): A lists per (hs4, destination, currency), in the database."""
     start, end = month_bounds(month)
+    lines = InventoryLine.objects.filter(
+        inventory__ebc_enterprise_id=enterprise_id,
+        inventory__status=InventoryStatus.DEPARTED,
+        inventory__released_at__gte=start,
+        inventory__released_at__lt=end,
+        inventory__statistics_flag="A",
+    )
+    lines = _not_on_duty_forms(lines)
     return (
-        InventoryLine.objects.filter(
-            inventory__ebc_enterprise_id=enterprise_id,
-            inventory__status=InventoryStatus.DEPARTED,
-            inventory__released_at__gte=start,
-            inventory__released_at__lt=end,
-            inventory__statistics_flag="A",
-        )
-        .annotate(hs4=Substr("gcode", 1, 4))
+        lines.annotate(hs4=Substr("gcode", 1, 4))
         .values("hs4", "country", "currency")
         .annotate(inventories=Count("inventory_id", distinct=True), total=Sum("total_price"))
         .order_by("hs4", "country", "currency")
