@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "declarations.channels",
     "declarations.exchange",
     "declarations.inbox",
+    "declarations.returns",
     "notifications",
     "reminders",
 ]

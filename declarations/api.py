@@ -91,7 +91,7 @@ INTAKE_RESPONSES = {
 
 
 class MessageIntakeView(APIView):
-    """``POST /api/v1/messages/``: one CEB message (303, 403, 505, 603, 605, 509) as XML."""
+    """``POST /api/v1/messages/``: one CEB message (303, 403, 505, 603, 605, 509, 213) as XML."""
 
     permission_classes = [IsEnterpriseMember]
     parser_classes = []  # the body is read raw, bounded, and parsed by declarations.ceb
@@ -108,7 +108,7 @@ class MessageIntakeView(APIView):
             413: OpenApiResponse(RECEIPTS, description="Larger than 10 MB, not read: one receipt."),
             415: UNSUPPORTED,
         },
-        description="One CEB message (CEB303, 403, 505, 603, 605, 509), 2022-05 schema, at most 10 MB.",
+        description="One CEB message (CEB303, 403, 505, 603, 605, 509, 213), 2022-05 schema, at most 10 MB.",
         parameters=[inbox_api.PREFER_PARAMETER],
     )
     def post(self, request):
@@ -193,6 +193,12 @@ class WaybillIntakeView(BatchIntakeView):
 
 class DepartureIntakeView(BatchIntakeView):
     kind = "departure"
+
+
+class RefundIntakeView(BatchIntakeView):
+    """``POST /api/v1/inventory-returns/``: CEB213 returns as JSON (declarations.returns)."""
+
+    kind = "refund"
 
 
 # --- polling: declaration lists -------------------------------------------------------------

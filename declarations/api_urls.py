@@ -12,6 +12,7 @@ urlpatterns = [
     path("inventories/", api.InventoryView.as_view(), name="ceb-inventories"),
     path("inventory-cancels/", api.InventoryCancelIntakeView.as_view(), name="ceb-inventory-cancels"),
     path("departures/", api.DepartureIntakeView.as_view(), name="ceb-departures"),
+    path("inventory-returns/", api.RefundIntakeView.as_view(), name="ceb-inventory-returns"),
     path("goods/", api.GoodsListCreateView.as_view(), name="goods-list"),
     path("goods/<int:pk>/", api.GoodsDetailView.as_view(), name="goods-detail"),
 ]

@@ -87,6 +87,8 @@ MESSAGE_KINDS = {
         MessageKind("CEB603Message", "inventory", "Inventory", "InventoryHead", "InventoryList"),
         MessageKind("CEB605Message", "cancel", "InvtCancel", None, None),
         MessageKind("CEB509Message", "departure", "Departure", "DepartureHead", "DepartureList"),
+        # returns (declarations.returns): CEB213 carries its goods lines itself
+        MessageKind("CEB213Message", "refund", "InvtRefund", "InvtRefundHead", "InvtRefundList"),
     )
 }
 KIND_BY_NAME = {kind.kind: kind for kind in MESSAGE_KINDS.values()}

@@ -27,6 +27,7 @@ SENDER_FIELDS = {
     "inventory": ("agentCode", "ebcCode"),
     "cancel": ("agentCode", "ebcCode"),
     "departure": ("logisticsCode",),
+    "refund": ("agentCode", "ebcCode"),
 }
 
 # Implementer-defined receipt code (4000-9999 are free): the key's enterprise is not the party.
@@ -55,7 +56,14 @@ def batch_service(kind: str):
         "inventory": services.inventory_receive_batch,
         "cancel": services.inventory_cancel_receive_batch,
         "departure": services.departure_receive_batch,
+        "refund": _refund_receive_batch,
     }[kind]
+
+
+def _refund_receive_batch(*, entries, sender):
+    from .returns.services import refund_receive_batch
+
+    return refund_receive_batch(entries=entries, sender=sender)
 
 
 def sender_codes(sender) -> set[str]:

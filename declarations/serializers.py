@@ -77,7 +77,7 @@ class FieldError(ValueError):
         return texts.render(self.text)
 
 
-NON_BLANK = frozenset({"orderNo", "copNo", "logisticsNo", "invtNo", "itemNo"})
+NON_BLANK = frozenset({"orderNo", "copNo", "logisticsNo", "invtNo", "itemNo", "coElNo"})
 
 # The business key of each kind: the receipt's ``key``.
 KEY_FIELDS = {
@@ -87,6 +87,7 @@ KEY_FIELDS = {
     "inventory": "copNo",
     "cancel": "copNo",
     "departure": "copNo",
+    "refund": "coElNo",
 }
 
 
@@ -351,6 +352,12 @@ class DepartureEntrySerializer(EntrySerializer):
     kind = "departure"
 
 
+class RefundEntrySerializer(EntrySerializer):
+    """CEB213 return: InvtRefundHead + ``lines`` of InvtRefundList (declarations.returns)."""
+
+    kind = "refund"
+
+
 SERIALIZERS: dict[str, type[EntrySerializer]] = {
     cls.kind: cls
     for cls in (
@@ -360,5 +367,6 @@ SERIALIZERS: dict[str, type[EntrySerializer]] = {
         InventoryEntrySerializer,
         InventoryCancelEntrySerializer,
         DepartureEntrySerializer,
+        RefundEntrySerializer,
     )
 }

@@ -43,6 +43,7 @@ RETURN_MESSAGES = {
     "inventory": ReturnMessage("CEB604Message", "InventoryReturn"),
     "cancel": ReturnMessage("CEB606Message", "InvtCancelReturn"),
     "departure": ReturnMessage("CEB510Message", "DepartureReturn"),
+    "refund": ReturnMessage("CEB214Message", "RefundReturn"),
 }
 
 

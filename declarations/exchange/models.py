@@ -13,6 +13,7 @@ class ReceiptKind(models.TextChoices):
     INVENTORY = "inventory", _("Declaration list (CEB604)")
     CANCEL = "cancel", _("Cancellation (CEB606)")
     DEPARTURE = "departure", _("Departure (CEB510)")
+    REFUND = "refund", _("Return (CEB214)")
 
 
 class Receipt(models.Model):

@@ -21,6 +21,7 @@ KIND_CHOICES = [
     ("inventory", _("Declaration list (CEB603)")),
     ("cancel", _("Cancellation (CEB605)")),
     ("departure", _("Departure (CEB509)")),
+    ("refund", _("Return (CEB213)")),
 ]
 
 
