@@ -71,8 +71,8 @@ class InventoryReturn(models.Model):
     received_at = models.DateTimeField(_("received"), auto_now_add=True)
 
     class Meta:
-        verbose_name = _("return")
-        verbose_name_plural = _("returns")
+        verbose_name = pgettext_lazy("goods return", "return")
+        verbose_name_plural = pgettext_lazy("goods return", "returns")
         ordering = ["-received_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["agent_enterprise", "co_el_no"], name="return_unique_co_el_no"),
@@ -145,7 +145,10 @@ class SummaryAmendment(models.Model):
         "summaries.SummaryForm", on_delete=models.CASCADE, related_name="amendments", verbose_name=_("form")
     )
     inventory_return = models.OneToOneField(
-        InventoryReturn, on_delete=models.PROTECT, related_name="amendment", verbose_name=_("return")
+        InventoryReturn,
+        on_delete=models.PROTECT,
+        related_name="amendment",
+        verbose_name=pgettext_lazy("goods return", "return"),
     )
     note = texts.StoredTextField(_("note"))
     total_value = models.DecimalField(_("value returned"), **MONEY)

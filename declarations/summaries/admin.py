@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
+from declarations.returns.models import SummaryAmendment
 
 from . import services
 from .models import REVIEW_STATUSES, SummaryForm, SummaryFormHistory, SummaryLine, SummaryStatistic
@@ -104,6 +105,19 @@ class HistoryInline(admin.TabularInline):
         return obj.actor_display
 
 
+class AmendmentInline(admin.TabularInline):
+    """Notes left by returns accepted after the form was declared (declarations.returns)."""
+
+    model = SummaryAmendment
+    fields = ["created_at", "inventory_return", "total_value", "note_text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SummaryForm)
 class SummaryFormAdmin(QueueAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "enterprise", "traf_mode", "country", "port_code", "line_count", "inventory_count", "total_price", "status", "deadline", "overdue", "submitted_at"]  # fmt: skip
@@ -113,7 +127,7 @@ class SummaryFormAdmin(QueueAdminMixin, admin.ModelAdmin):
     ordering = ["deadline", "submitted_at", "id"]
     readonly_fields = ["enterprise", "month", "number", "ebc_code", "traf_mode", "owner_enterprise", "owner_code", "country", "port_code", "part", "parts", "additional", "inventory_count", "line_count", "total_price", "deadline", "status", "submitted_at", "submitted_by", "declaration_no", "return_reason", "decided_at"]  # fmt: skip
     fields = readonly_fields
-    inlines = [LineInline, HistoryInline]
+    inlines = [LineInline, HistoryInline, AmendmentInline]
     change_form_template = "summaries/admin/change_form.html"
 
     def has_add_permission(self, request):

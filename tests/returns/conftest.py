@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 from tests.declarations.conftest import authorization_factory  # noqa: F401 - shared fixture
 from tests.summaries.factories import listed
@@ -21,3 +22,10 @@ def departed(shop):
             line(gcode="8517620000", qty="4", qty1="4", total="60.5"),
         ],
     )
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Receipts, notes and messages are read in English here (each test asking otherwise says so)."""
+    with translation.override("en"):
+        yield
