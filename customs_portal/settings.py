@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "declarations.inbox",
     "declarations.transit",
     "declarations.duties",
+    "declarations.returns",
     "notifications",
     "reminders",
     # last: translates the labels every app above derives from its code (casework.labels)

@@ -91,7 +91,7 @@ INTAKE_RESPONSES = {
 
 
 class MessageIntakeView(APIView):
-    """``POST /api/v1/messages/``: one CEB message (303, 403, 505, 603, 605, 607, 507, 509) as XML."""
+    """``POST /api/v1/messages/``: one CEB message (303, 403, 505, 603, 605, 607, 507, 509, 213) as XML."""
 
     permission_classes = [IsEnterpriseMember]
     parser_classes = []  # the body is read raw, bounded, and parsed by declarations.ceb
@@ -108,7 +108,7 @@ class MessageIntakeView(APIView):
             413: OpenApiResponse(RECEIPTS, description="Larger than 10 MB, not read: one receipt."),
             415: UNSUPPORTED,
         },
-        description="One CEB message (CEB303, 403, 505, 603, 605, 607, 507, 509), 2022-05 schema, at most 10 MB.",
+        description="One CEB message (CEB303, 403, 505, 603, 605, 607, 507, 509, 213), 2022-05 schema, at most 10 MB.",
         parameters=[inbox_api.PREFER_PARAMETER],
     )
     def post(self, request):
@@ -205,6 +205,12 @@ class ArrivalIntakeView(BatchIntakeView):
     """``POST /api/v1/arrivals/``: CEB507 arrivals at the supervision site."""
 
     kind = "arrival"
+
+
+class RefundIntakeView(BatchIntakeView):
+    """``POST /api/v1/inventory-returns/``: CEB213 returns as JSON (declarations.returns)."""
+
+    kind = "refund"
 
 
 # --- polling: declaration lists -------------------------------------------------------------

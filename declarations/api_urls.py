@@ -14,6 +14,7 @@ urlpatterns = [
     path("departures/", api.DepartureIntakeView.as_view(), name="ceb-departures"),
     path("waybill-summaries/", api.WaybillSummaryIntakeView.as_view(), name="ceb-waybill-summaries"),
     path("arrivals/", api.ArrivalIntakeView.as_view(), name="ceb-arrivals"),
+    path("inventory-returns/", api.RefundIntakeView.as_view(), name="ceb-inventory-returns"),
     path("goods/", api.GoodsListCreateView.as_view(), name="goods-list"),
     path("goods/<int:pk>/", api.GoodsDetailView.as_view(), name="goods-detail"),
 ]

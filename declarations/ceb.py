@@ -94,6 +94,8 @@ MESSAGE_KINDS = {
         MessageKind("CEB607Message", "waybill_summary", "WayBill", "WayBillHead", "WayBillList"),
         MessageKind("CEB507Message", "arrival", "Arrival", "ArrivalHead", "ArrivalList"),
         MessageKind("CEB509Message", "departure", "Departure", "DepartureHead", "DepartureList"),
+        # returns (declarations.returns): CEB213 carries its goods lines itself
+        MessageKind("CEB213Message", "refund", "InvtRefund", "InvtRefundHead", "InvtRefundList"),
     )
 }
 KIND_BY_NAME = {kind.kind: kind for kind in MESSAGE_KINDS.values()}

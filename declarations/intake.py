@@ -36,6 +36,7 @@ SENDER_FIELDS = {
     # the logistics enterprise reports its own parcels (never the site operator for it)
     "waybill_summary": ("logisticsCode",),
     "arrival": ("logisticsCode",),
+    "refund": ("agentCode", "ebcCode"),
 }
 
 # Implementer-defined receipt code (4000-9999 are free): the key's enterprise is not the party.
@@ -68,7 +69,14 @@ def batch_service(kind: str):
         "departure": services.departure_receive_batch,
         "waybill_summary": transit_services.waybill_summary_receive_batch,
         "arrival": transit_services.arrival_receive_batch,
+        "refund": _refund_receive_batch,
     }[kind]
+
+
+def _refund_receive_batch(*, entries, sender):
+    from .returns.services import refund_receive_batch
+
+    return refund_receive_batch(entries=entries, sender=sender)
 
 
 def sender_codes(sender) -> set[str]:

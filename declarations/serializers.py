@@ -77,7 +77,7 @@ class FieldError(ValueError):
         return texts.render(self.text)
 
 
-NON_BLANK = frozenset({"orderNo", "copNo", "logisticsNo", "invtNo", "itemNo"})
+NON_BLANK = frozenset({"orderNo", "copNo", "logisticsNo", "invtNo", "itemNo", "coElNo"})
 
 # The business key of each kind: the receipt's ``key``.
 KEY_FIELDS = {
@@ -89,6 +89,7 @@ KEY_FIELDS = {
     "departure": "copNo",
     "waybill_summary": "copNo",
     "arrival": "copNo",
+    "refund": "coElNo",
 }
 
 
@@ -365,6 +366,12 @@ class ArrivalEntrySerializer(EntrySerializer):
     kind = "arrival"
 
 
+class RefundEntrySerializer(EntrySerializer):
+    """CEB213 return: InvtRefundHead + ``lines`` of InvtRefundList (declarations.returns)."""
+
+    kind = "refund"
+
+
 SERIALIZERS: dict[str, type[EntrySerializer]] = {
     cls.kind: cls
     for cls in (
@@ -376,6 +383,7 @@ SERIALIZERS: dict[str, type[EntrySerializer]] = {
         DepartureEntrySerializer,
         WaybillSummaryEntrySerializer,
         ArrivalEntrySerializer,
+        RefundEntrySerializer,
     )
 }
 

@@ -148,6 +148,12 @@ class InventoryListView(EnterpriseMemberRequiredMixin, View):
         return render(request, "declarations/inventory_list.html", {"page_obj": page, "filters": filters})
 
 
+def inventory_returns(*, inventory):
+    from .returns.selectors import inventory_returns as returns_of
+
+    return returns_of(inventory=inventory)
+
+
 class InventoryDetailView(EnterpriseMemberRequiredMixin, View):
     def get(self, request, pk):
         inventory = selectors.inventory_get(enterprise=self.enterprise, pk=pk)
@@ -159,6 +165,7 @@ class InventoryDetailView(EnterpriseMemberRequiredMixin, View):
                 "lines": inventory.lines.all(),
                 "history": inventory.history.all(),
                 "cancel_requests": inventory.cancel_requests.all(),
+                "returns": inventory_returns(inventory=inventory),
                 "reasons": selectors.reasons_by_field(inventory.return_reasons),
                 **transit_selectors.detail_context(inventory=inventory, enterprise=self.enterprise),
             },

@@ -46,6 +46,7 @@ RETURN_MESSAGES = {
     "departure": ReturnMessage("CEB510Message", "DepartureReturn"),
     "waybill_summary": ReturnMessage("CEB608Message", "WayBillReturn"),
     "arrival": ReturnMessage("CEB508Message", "ArrivalReturn"),
+    "refund": ReturnMessage("CEB214Message", "RefundReturn"),
 }
 
 

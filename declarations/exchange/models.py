@@ -15,6 +15,7 @@ class ReceiptKind(models.TextChoices):
     DEPARTURE = "departure", _("Departure (CEB510)")
     WAYBILL_SUMMARY = "waybill_summary", _("Waybill summary (CEB608)")
     ARRIVAL = "arrival", _("Arrival (CEB508)")
+    REFUND = "refund", _("Return (CEB214)")
 
 
 class Receipt(models.Model):

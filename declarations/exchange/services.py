@@ -245,6 +245,38 @@ def receipt_record_cancel_decision(*, request) -> None:
     _write(rows)
 
 
+REFUND_DECIDED = {"accepted": "800", "rejected": "100"}  # CEB214: 800 released, 100 returned
+
+
+def receipt_record_refund_decision(*, inventory_return) -> None:
+    """A CEB214 receipt for a decided return (declarations.returns), for the enterprise and
+    the declaring enterprise that reported it."""
+    accepted = inventory_return.status == "accepted"
+    info = _("Return accepted.") if accepted else (str(inventory_return.decision_reason) or _("Rejected."))
+    head = inventory_return.head or {}
+    rows = [
+        Receipt(
+            recipient_id=recipient,
+            kind="refund",
+            guid=inventory_return.guid,
+            key=inventory_return.co_el_no,
+            status=inventory_return.status,
+            return_status=REFUND_DECIDED.get(inventory_return.status, BUSINESS_REFUSAL),
+            return_info=_clean(info, 1000),
+            fields={
+                "ebpCode": _clean(head.get("ebpCode")),
+                "ebcCode": _clean(head.get("ebcCode")),
+                "agentCode": _clean(head.get("agentCode")),
+                "coElNo": inventory_return.co_el_no,
+                "preNo": _clean(head.get("preNo")),
+                "invtNo": inventory_return.invt_no,
+            },
+        )
+        for recipient in sorted({inventory_return.ebc_enterprise_id, inventory_return.agent_enterprise_id})
+    ]
+    _write(rows)
+
+
 # --- reading ---------------------------------------------------------------------------------
 MAX_PAGE = 1000
 SEQUENCE_BATCH = 10_000  # rows placed per step; a larger backlog is placed by the next reads

@@ -23,6 +23,7 @@ KIND_CHOICES = [
     ("departure", _("Departure (CEB509)")),
     ("waybill_summary", _("Waybill summary (CEB607)")),
     ("arrival", _("Arrival (CEB507)")),
+    ("refund", _("Return (CEB213)")),
 ]
 
 

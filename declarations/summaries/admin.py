@@ -14,6 +14,7 @@ from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.code_tables.admin import code_display
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
+from declarations.returns.models import SummaryAmendment
 
 from . import services
 from .models import REVIEW_STATUSES, SummaryForm, SummaryFormHistory, SummaryLine, SummaryStatistic
@@ -98,6 +99,19 @@ class HistoryInline(StatusHistoryInline):
     model = SummaryFormHistory
 
 
+class AmendmentInline(admin.TabularInline):
+    """Notes left by returns accepted after the form was declared (declarations.returns)."""
+
+    model = SummaryAmendment
+    fields = ["created_at", "inventory_return", "total_value", "note_text"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SummaryForm)
 class SummaryFormAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "enterprise", "traf_mode_named", "country_named", "port_code_named", "line_count", "inventory_count", "total_price", "status", "deadline", "overdue", "submitted_at"]  # fmt: skip
@@ -107,7 +121,7 @@ class SummaryFormAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     ordering = ["deadline", "submitted_at", "id"]
     readonly_fields = ["enterprise", "month", "number", "ebc_code", "traf_mode_named", "owner_enterprise", "owner_code", "country_named", "port_code_named", "part", "parts", "additional", "inventory_count", "line_count", "total_price", "deadline", "status", "submitted_at", "submitted_by", "declaration_no", "return_reason", "decided_at"]  # fmt: skip
     fields = readonly_fields
-    inlines = [LineInline, HistoryInline]
+    inlines = [LineInline, HistoryInline, AmendmentInline]
     traf_mode_named = code_display("traf_mode", "transport", _("transport mode"))
     country_named = code_display("country", "country", _("country of arrival"))
     port_code_named = code_display("port_code", "customs", _("exit customs"))

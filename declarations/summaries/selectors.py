@@ -116,7 +116,8 @@ _PREVIEW_VERSION_SQL = """
 SELECT (SELECT count(*) FROM declarations_inventory
          WHERE ebc_enterprise_id = %s AND status = 'departed' AND released_at >= %s AND released_at < %s),
        (SELECT count(*) FROM summaries_summaryform WHERE enterprise_id = %s AND month = %s),
-       (SELECT coalesce(max(id), 0) FROM summaries_summaryform WHERE enterprise_id = %s AND month = %s)
+       (SELECT coalesce(max(id), 0) FROM summaries_summaryform WHERE enterprise_id = %s AND month = %s),
+       (SELECT count(*) FROM returns_inventoryreturn WHERE ebc_enterprise_id = %s AND status = 'accepted')
 """
 
 
@@ -135,7 +136,7 @@ def _preview_key(enterprise_id: int, month: dt.date) -> str:
     return f"summaries:preview:{enterprise_id}:{month:%Y-%m}"
 
 
-def preview_version(*, enterprise_id: int, month: dt.date) -> tuple[int, int, int]:
+def preview_version(*, enterprise_id: int, month: dt.date) -> tuple[int, int, int, int]:
     """What the month's preview depends on, read from indexes in one query.
 
     A departed list never changes again (departure is final, its lines are frozen), so the
@@ -147,7 +148,8 @@ def preview_version(*, enterprise_id: int, month: dt.date) -> tuple[int, int, in
     start, end = month_bounds(month)
     with connection.cursor() as cursor:
         cursor.execute(
-            _PREVIEW_VERSION_SQL, [enterprise_id, start, end, enterprise_id, month, enterprise_id, month]
+            _PREVIEW_VERSION_SQL,
+            [enterprise_id, start, end, enterprise_id, month, enterprise_id, month, enterprise_id],
         )
         return tuple(cursor.fetchone())
 

@@ -116,6 +116,23 @@ _SUMS = {
     "total": Sum("total_price"),
     "unit1": Max("unit1"),
 }
+# the same, for a month with accepted returns: what is left of each line (declarations.returns)
+_NET_SUMS = {
+    "qty": Sum("net_qty"),
+    "qty1": Sum("net_qty1"),
+    "total": Sum("net_total"),
+    "unit1": Max("unit1"),
+}
+
+
+def _returns_of_month(*, enterprise_id: int, month: dt.date) -> list[int] | None:
+    """None when no return of the month was accepted (the month aggregates as it always did);
+    else the lists returned in whole (they are on no form)."""
+    from declarations.returns import selectors as returns
+
+    if not returns.month_has_returns(enterprise_id=enterprise_id, month=month):
+        return None
+    return returns.fully_returned_ids(enterprise_id=enterprise_id, month=month)
 
 
 def summary_plan(
@@ -127,9 +144,14 @@ def summary_plan(
     lists, which needs a second query for those groups only.
     """
     lines = _unsummarised_lines(enterprise_id=enterprise_id, month=month, any_summarised=any_summarised)
+    sums = _SUMS
+    if _returns_of_month(enterprise_id=enterprise_id, month=month) is not None:
+        from declarations.returns.selectors import net_of_returns
+
+        lines, sums = net_of_returns(lines), _NET_SUMS
     rows = (
         lines.values(*merge.FORM_FIELDS, *merge.LINE_FIELDS)
-        .annotate(**_SUMS, inventories=Count("inventory_id", distinct=True))
+        .annotate(**sums, inventories=Count("inventory_id", distinct=True))
         .order_by()
     )
     planned: list[merge.PlannedForm] = []
@@ -146,7 +168,7 @@ def summary_plan(
                 inventory__port_code=port_code,
             )
             .values("inventory_id", *merge.LINE_FIELDS)
-            .annotate(**_SUMS, inventories=Count("inventory_id"))
+            .annotate(**sums, inventories=Count("inventory_id"))
             .order_by()
         )
         parts = merge.split_inventories(per_inventory)
@@ -223,7 +245,7 @@ def build_settings_apply(cursor) -> None:
     cursor.execute(f"SELECT {calls}", [item for pair in BUILD_SETTINGS.items() for item in pair])
 
 
-def summary_month_build(*, enterprise: Enterprise, month: dt.date) -> BuildResult:
+def summary_month_build(*, enterprise: Enterprise, month: dt.date, force: bool = False) -> BuildResult:
     """Build (or rebuild) one enterprise's month: drafts are replaced, submitted forms kept.
 
     Lists already on a submitted form stay there; lists that departed since go onto an
@@ -233,6 +255,9 @@ def summary_month_build(*, enterprise: Enterprise, month: dt.date) -> BuildResul
     Two builds of one enterprise never run at once: a session advisory lock is taken before
     the transaction starts, so the second build's REPEATABLE READ snapshot is taken after the
     first has committed and it sees the first one's forms.
+
+    ``force`` rebuilds the drafts even when no list is new to the month (an accepted return
+    changed what a list brings: declarations.returns).
     """
     month = month.replace(day=1)
     deadline = _safe_deadline(month)
@@ -251,6 +276,8 @@ def summary_month_build(*, enterprise: Enterprise, month: dt.date) -> BuildResul
                     else:  # inside a caller's transaction (tests, scripts): lock until it ends
                         cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", lock_args)
                     build_settings_apply(cursor)
+            if force:
+                return _build(enterprise=enterprise, month=month, deadline=deadline)
             return _build_or_keep(enterprise=enterprise, month=month, deadline=deadline)
     except IntegrityError:
         raise ApplicationError(
@@ -265,12 +292,16 @@ def summary_month_build(*, enterprise: Enterprise, month: dt.date) -> BuildResul
 
 def _has_unsummarised_lists(*, enterprise: Enterprise, month: dt.date) -> bool:
     """Is any departed B list of the month on no form yet? (one indexed EXISTS query)"""
-    lists = _month_inventories(enterprise_id=enterprise.pk, month=month).filter(
+    unsummarised = _month_inventories(enterprise_id=enterprise.pk, month=month).filter(
         statistics_flag="B", summary_link__isnull=True
     )
+    returned = _returns_of_month(enterprise_id=enterprise.pk, month=month)
+    if returned:  # a list returned in whole is on no form, and never will be
+        unsummarised = unsummarised.exclude(pk__in=returned)
     from declarations.duties.models import DutyForm
 
-    return lists.filter(~Exists(DutyForm.objects.filter(inventory_id=OuterRef("pk")))).exists()
+    # a list with export duty is declared on a duty form of its own, never on a summary
+    return unsummarised.filter(~Exists(DutyForm.objects.filter(inventory_id=OuterRef("pk")))).exists()
 
 
 def _build_or_keep(*, enterprise: Enterprise, month: dt.date, deadline: dt.date | None) -> BuildResult:
@@ -369,6 +400,10 @@ def _build(*, enterprise: Enterprise, month: dt.date, deadline: dt.date) -> Buil
         sql += _LINK_NOT_DUTY_SQL
         bounds = [connection.ops.adapt_datetimefield_value(moment) for moment in (start, end)]
         params = [*whole, enterprise.pk, InventoryStatus.DEPARTED, *bounds]
+        returned = _returns_of_month(enterprise_id=enterprise.pk, month=month)
+        if returned:  # lists returned in whole are linked to no form
+            sql += "  AND i.id NOT IN ({})\n".format(",".join(["%s"] * len(returned)))
+            params += returned
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 # link and count in one statement: the lists each whole form got
@@ -412,10 +447,15 @@ def summary_statistics_rows(*, enterprise_id: int, month: dt.date):
         inventory__statistics_flag="A",
     )
     lines = _not_on_duty_forms(lines)
+    total = Sum("total_price")
+    if _returns_of_month(enterprise_id=enterprise_id, month=month) is not None:
+        from declarations.returns.selectors import net_of_returns
+
+        lines, total = net_of_returns(lines), Sum("net_total")
     return (
         lines.annotate(hs4=Substr("gcode", 1, 4))
         .values("hs4", "country", "currency")
-        .annotate(inventories=Count("inventory_id", distinct=True), total=Sum("total_price"))
+        .annotate(inventories=Count("inventory_id", distinct=True), total=total)
         .order_by("hs4", "country", "currency")
     )
 

@@ -94,6 +94,7 @@ RETURN_STATUSES = {
     "departure": ["120", "-0002", "100"],
     "waybill_summary": ["120", "-0002", "100"],
     "arrival": ["120", "-0002", "100"],
+    "refund": ["120", "800", "100", "-0002"],
 }
 _ids = itertools.count(1)
 
@@ -121,6 +122,7 @@ def test_every_kind_and_return_status_is_a_return_message_that_passes_the_schema
         "ebpCode": "1105910159", "ebcCode": "1105910159", "orderNo": "ORD-1", "payNo": "PAY-1",
         "logisticsCode": "1105910159", "logisticsNo": "LN-1", "agentCode": "1105910159", "copNo": "COP-1",
         "preNo": "P20180507000000001", "invtNo": "22442026E000000001", "statisticsFlag": "A", "msgSeqNo": "1",
+        "coElNo": "RET-1",
     }  # fmt: skip
     receipts = [_receipt(kind, status, **complete) for status in RETURN_STATUSES[kind]]
     # what a refused entry may leave: no or a short guid, nothing but garbage, overlong values,
