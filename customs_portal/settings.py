@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "customs_portal",
     "registration",
     "registration.cooperation",
+    "registration.cooperation.business",
     "authorization",
     "declarations",
     "declarations.summaries",

@@ -40,6 +40,7 @@ urlpatterns = [
     path("registration/", include("registration.urls")),
     path("account/", include("registration.account_urls")),
     path("cooperation/", include("registration.cooperation.urls")),
+    path("cooperation/", include("registration.cooperation.business.urls")),
     path("authorizations/", include("authorization.urls")),
     path("declarations/", include("declarations.urls")),
     path("summaries/", include("declarations.summaries.urls")),

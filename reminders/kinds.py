@@ -17,8 +17,9 @@ The schedule:
   days before, then overdue weekly until the summary is declared.
 - items waiting for the enterprise (supplement requested, returned lists, corrections asked):
   when it starts waiting, then weekly while it waits.
-- reviews past their due date (3 working days) and questions unanswered after 2 working days:
-  to customs reviewers, when overdue, then weekly.
+- reviews past their due date (3 working days; contested clearance errors: the working days set
+  in admin) and questions unanswered after 2 working days: to customs reviewers, when overdue,
+  then weekly.
 """
 
 import datetime as dt
@@ -117,6 +118,10 @@ AR_REVIEW_OVERDUE = texts.define(
 )
 AUTH_REVIEW_OVERDUE = texts.define(
     "reminders.review_overdue.authorization", _("Authorization review overdue: %(number)s (due %(due)s)")
+)
+CONTEST_REVIEW_OVERDUE = texts.define(
+    "reminders.review_overdue.contest",
+    _("Contested clearance error overdue: %(name)s, list %(list)s (due %(due)s)"),
 )
 QUESTION_UNANSWERED = texts.define(
     "reminders.question_unanswered", _("Question from %(name)s unanswered since %(due)s: %(subject)s")
@@ -327,10 +332,12 @@ def waiting(ctx: Context) -> Iterator[Due]:
 
     # declaration lists returned to their sender, one notice per enterprise (not per parcel)
     from declarations.models import Inventory, InventoryStatus
+    from registration.cooperation.business.selectors import corrected_entries
 
     link = reverse("cooperation:clearance_errors")
     rows = (
         Inventory.objects.filter(status=InventoryStatus.RETURNED)
+        .exclude(pk__in=corrected_entries())  # corrected after a contest: nothing left to do
         .values("sender_id", "sender__customs_code")
         .annotate(n=Count("pk"), oldest=Min("updated_at"))
     )
@@ -434,6 +441,34 @@ def review_overdue(ctx: Context) -> Iterator[Due]:
                 texts.stored(AUTH_REVIEW_OVERDUE, number=number, due=due.isoformat()),
                 "",
                 f"{admin_link}authorization/authorization/{auth_pk}/change/",
+            )
+    # contested clearance errors: due by the working days set in admin, fixed when filed
+    from registration.cooperation.business.models import ClearanceErrorContest, ContestStatus
+
+    rows = ClearanceErrorContest.objects.filter(
+        status=ContestStatus.SUBMITTED, due_date__isnull=False, due_date__lt=ctx.today
+    ).values_list(
+        "pk",
+        "enterprise_id",
+        "enterprise__customs_code",
+        "enterprise__name",
+        "inventory__invt_no",
+        "inventory__cop_no",
+        "due_date",
+    )
+    for pk, ent, code, name, invt_no, cop_no, due in rows:
+        stage = latest_stage(ctx.today, repeating("OVERDUE", due + dt.timedelta(days=1), ctx.today))
+        if stage:
+            yield Due(
+                ReminderKind.REVIEW_OVERDUE,
+                stage,
+                ent,
+                code or "",
+                f"CONTEST-{pk}",
+                due,
+                texts.stored(CONTEST_REVIEW_OVERDUE, name=name, list=invt_no or cop_no, due=due.isoformat()),
+                "",
+                f"{admin_link}business/clearanceerrorcontest/{pk}/change/",
             )
 
 

@@ -191,4 +191,9 @@ class ClearanceErrorsView(EnterpriseMemberRequiredMixin, View):
             before=Cursor.parse(request.GET.get("before")),
         )
         keyset_links(request, page)
+        from .business.selectors import contests_by_entry
+
+        contests = contests_by_entry(enterprise=self.enterprise, inventory_ids=[inv.pk for inv in page])
+        for inv in page:
+            inv.contest = contests.get(inv.pk)
         return render(request, "cooperation/clearance_errors.html", {"page_obj": page, "now": timezone.now()})
