@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView
 
+from registration.cooperation.business import views as business_views
 from registration.credential_forms import AdminOTPLoginForm
 from registration.credential_views import PortalLoginView
 
@@ -41,6 +42,7 @@ urlpatterns = [
     path("account/", include("registration.account_urls")),
     path("cooperation/", include("registration.cooperation.urls")),
     path("cooperation/", include("registration.cooperation.business.urls")),
+    path("verify/", business_views.verify_document, name="verify_document"),
     path("authorizations/", include("authorization.urls")),
     path("declarations/", include("declarations.urls")),
     path("summaries/", include("declarations.summaries.urls")),

@@ -17,6 +17,8 @@ The schedule:
   days before, then overdue weekly until the summary is declared.
 - items waiting for the enterprise (supplement requested, returned lists, corrections asked):
   when it starts waiting, then weekly while it waits.
+- validity: the business licence's term ends: 60, 30, 7 and 1 days before, then once on the
+  day after it ended (until a new term is entered).
 - reviews past their due date (3 working days; contested clearance errors: the working days set
   in admin) and questions unanswered after 2 working days: to customs reviewers, when overdue,
   then weekly.
@@ -118,6 +120,17 @@ AR_REVIEW_OVERDUE = texts.define(
 )
 AUTH_REVIEW_OVERDUE = texts.define(
     "reminders.review_overdue.authorization", _("Authorization review overdue: %(number)s (due %(due)s)")
+)
+LICENCE_EXPIRING = texts.define("reminders.validity.licence", _("Your business licence expires on %(due)s"))
+LICENCE_EXPIRING_BODY = texts.define(
+    "reminders.validity.licence.body",
+    _(
+        "Renew the business licence before %(due)s, then enter the new term on the portal's "
+        "certificates page and send customs the change of registration if any detail changed."
+    ),
+)
+LICENCE_EXPIRED = texts.define(
+    "reminders.validity.licence.expired", _("Your business licence expired on %(due)s")
 )
 CONTEST_REVIEW_OVERDUE = texts.define(
     "reminders.review_overdue.contest",
@@ -501,6 +514,39 @@ def question_unanswered(ctx: Context) -> Iterator[Due]:
             )
 
 
+# --- validity: what expires -------------------------------------------------------------------
+VALIDITY_DAYS_BEFORE = (60, 30, 7, 1)
+
+
+def validity(ctx: Context) -> Iterator[Due]:
+    from registration.cooperation.business.models import EnterpriseProfile
+    from registration.models import EnterpriseStatus
+
+    today = ctx.today
+    horizon = today + dt.timedelta(days=max(VALIDITY_DAYS_BEFORE))
+    rows = EnterpriseProfile.objects.filter(
+        enterprise__status=EnterpriseStatus.APPROVED,
+        licence_valid_to__isnull=False,
+        licence_valid_to__lte=horizon,
+        licence_valid_to__gte=today - dt.timedelta(days=1),
+    ).values_list("enterprise_id", "enterprise__customs_code", "licence_valid_to")
+    link = reverse("business:documents")
+    for pk, code, due in rows:
+        stage = latest_stage(
+            today, [*days_before(due, VALIDITY_DAYS_BEFORE), ("EXPIRED", due + dt.timedelta(days=1))]
+        )
+        if stage is None:
+            continue
+        if stage == "EXPIRED":
+            title = texts.stored(LICENCE_EXPIRED, due=due.isoformat())
+        else:
+            title = texts.stored(LICENCE_EXPIRING, due=due.isoformat())
+        body = texts.stored(LICENCE_EXPIRING_BODY, due=due.isoformat())
+        yield Due(
+            ReminderKind.VALIDITY, stage, pk, code or "", f"LICENCE-{due.isoformat()}", due, title, body, link
+        )
+
+
 KINDS = {
     ReminderKind.ANNUAL_REPORT: annual_report,
     ReminderKind.AUTHORIZATION_EXPIRING: authorization_expiring,
@@ -508,6 +554,7 @@ KINDS = {
     ReminderKind.WAITING: waiting,
     ReminderKind.REVIEW_OVERDUE: review_overdue,
     ReminderKind.QUESTION_UNANSWERED: question_unanswered,
+    ReminderKind.VALIDITY: validity,
 }
 
 

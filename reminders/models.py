@@ -12,6 +12,7 @@ class ReminderKind(models.TextChoices):
     WAITING = "waiting", _("Items waiting for the enterprise")
     REVIEW_OVERDUE = "review_overdue", _("Reviews past their due date (customs)")
     QUESTION_UNANSWERED = "question_unanswered", _("Unanswered questions (customs)")
+    VALIDITY = "validity", _("Business licence and certifications expiring")
 
 
 # Kinds a user cannot switch off: filing the annual report and declaring the monthly summary by

@@ -11,7 +11,15 @@ from customs_portal.admin_queues import QueueAdminMixin
 from customs_portal.errors import ApplicationError
 
 from . import services
-from .models import BusinessSettings, ClearanceErrorContest, ClearanceErrorContestHistory, ContestStatus
+from .models import (
+    BusinessSettings,
+    ClearanceErrorContest,
+    ClearanceErrorContestHistory,
+    ContestStatus,
+    CoordinatingOfficer,
+    EnterpriseProfile,
+    IssuedDocument,
+)
 
 
 @admin.register(BusinessSettings)
@@ -142,3 +150,57 @@ class ClearanceErrorContestAdmin(QueueAdminMixin, admin.ModelAdmin):
             )
         except ApplicationError as exc:
             self.message_user(request, str(exc), level=messages.ERROR)
+
+
+# --- coordinating officers, their enterprises, issued certificates -------------------------------
+@admin.register(CoordinatingOfficer)
+class CoordinatingOfficerAdmin(admin.ModelAdmin):
+    list_display = ["name", "office", "phone", "hours", "active"]
+    list_filter = ["active", "office"]
+    search_fields = ["name", "office", "phone"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(EnterpriseProfile)
+class EnterpriseProfileAdmin(QueueAdminMixin, admin.ModelAdmin):
+    """Customs assigns each enterprise its coordinating officer here."""
+
+    list_display = ["enterprise", "officer", "officer_assigned_at", "licence_valid_to"]
+    list_filter = ["officer"]
+    search_fields = ["enterprise__name", "enterprise__customs_code", "enterprise__uscc"]
+    list_select_related = ["enterprise", "officer"]
+    autocomplete_fields = ["enterprise", "officer"]
+    fields = ["enterprise", "officer", "officer_assigned_at", "licence_valid_to"]
+    readonly_fields = ["officer_assigned_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "enterprise"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        officer = form.cleaned_data.get("officer")
+        services.officer_assign(enterprise=obj.enterprise, officer=officer, actor=request.user)
+        EnterpriseProfile.objects.filter(pk=obj.enterprise_id).update(
+            licence_valid_to=form.cleaned_data.get("licence_valid_to")
+        )
+        obj.pk = obj.enterprise_id
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(QueueAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "kind", "enterprise", "authorization", "issued_at"]
+    list_filter = ["kind"]
+    search_fields = ["code", "enterprise__name", "enterprise__customs_code", "authorization__number"]
+    list_select_related = ["enterprise", "authorization"]
+    readonly_fields = ["code", "kind", "enterprise", "authorization", "issued_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

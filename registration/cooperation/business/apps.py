@@ -20,6 +20,13 @@ REVIEWER_PERMISSIONS = [
     "view_clearanceerrorcontest",
     "change_clearanceerrorcontest",
     "view_businesssettings",
+    "view_coordinatingofficer",
+    "add_coordinatingofficer",
+    "change_coordinatingofficer",
+    "view_enterpriseprofile",
+    "add_enterpriseprofile",
+    "change_enterpriseprofile",
+    "view_issueddocument",
 ]
 
 

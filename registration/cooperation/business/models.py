@@ -140,3 +140,110 @@ class ContestAttachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- the enterprise's contact at customs and its documents --------------------------------------
+class CoordinatingOfficer(models.Model):
+    """A customs officer who coordinates the business of the enterprises assigned to them."""
+
+    name = models.CharField(_("name"), max_length=100)
+    office = models.CharField(_("office"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30)
+    hours = models.CharField(_("office hours"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
+        help_text=_("Told in the portal when an enterprise addresses a question to this officer."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("coordinating officer")
+        verbose_name_plural = _("coordinating officers")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.office})"
+
+
+class EnterpriseProfile(models.Model):
+    """What customs business online keeps per enterprise: its coordinating officer and the term
+    of its business licence (for the validity reminders)."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, primary_key=True, on_delete=models.CASCADE, related_name="business_profile"
+    )
+    officer = models.ForeignKey(
+        CoordinatingOfficer,
+        verbose_name=_("coordinating officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprises",
+    )
+    officer_assigned_at = models.DateTimeField(_("officer assigned"), null=True, blank=True)
+    licence_valid_to = models.DateField(
+        _("business licence valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the licence has no fixed term (长期)."),
+    )
+
+    class Meta:
+        verbose_name = _("enterprise business profile")
+        verbose_name_plural = _("enterprise business profiles")
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+
+class DocumentKind(models.TextChoices):
+    REGISTRATION = "registration", _("Registration confirmation")
+    AUTHORIZATION = "authorization", _("Declaration authorization certificate")
+
+
+class IssuedDocument(models.Model):
+    """A certificate the portal issued as PDF, with the code anyone can check it by.
+
+    One code per subject: downloading again prints the same code. The code is 80 random bits;
+    the public check shows only the kind, the current status and the document's date."""
+
+    code = models.CharField(_("verification code"), max_length=24, unique=True)
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="issued_documents"
+    )
+    authorization = models.ForeignKey(
+        "authorization.Authorization",
+        verbose_name=_("authorization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="issued_documents",
+    )
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(kind="registration"),
+                name="issued_registration_once",
+            ),
+            models.UniqueConstraint(
+                fields=["authorization"],
+                condition=models.Q(kind="authorization"),
+                name="issued_authorization_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.code}"

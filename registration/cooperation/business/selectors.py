@@ -59,3 +59,10 @@ def contests_by_entry(*, enterprise, inventory_ids) -> dict[int, ClearanceErrorC
             continue
         result[contest.inventory_id] = contest
     return result
+
+
+def officer_for(*, enterprise):
+    """The enterprise's coordinating officer, or None."""
+    from .models import CoordinatingOfficer
+
+    return CoordinatingOfficer.objects.filter(enterprises__enterprise=enterprise, active=True).first()

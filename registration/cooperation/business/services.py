@@ -177,3 +177,44 @@ def contest_withdraw(*, contest: ClearanceErrorContest, actor):
     return run_transition(
         instance=contest, transition="withdraw", history_model=ClearanceErrorContestHistory, actor=actor
     )
+
+
+# --- coordinating officer and licence term ---------------------------------------------------
+def enterprise_profile(*, enterprise):
+    from .models import EnterpriseProfile
+
+    profile, _created = EnterpriseProfile.objects.get_or_create(enterprise=enterprise)
+    return profile
+
+
+def officer_assign(*, enterprise, officer, actor=None):
+    """Customs assigns (or changes, or with None removes) the enterprise's coordinating officer."""
+    from .models import EnterpriseProfile
+
+    if officer is not None and not officer.active:
+        raise ApplicationError("officer_inactive", _("This officer is no longer active."))
+    with transaction.atomic():
+        profile, _created = EnterpriseProfile.objects.select_for_update().get_or_create(enterprise=enterprise)
+        if profile.officer_id != getattr(officer, "pk", None):
+            profile.officer = officer
+            profile.officer_assigned_at = timezone.now() if officer else None
+            profile.save(update_fields=["officer", "officer_assigned_at"])
+    return profile
+
+
+def licence_term_set(*, enterprise, valid_to: dt.date | None, actor=None, today=None):
+    """The enterprise's administrator records until when its business licence is valid."""
+    from .models import EnterpriseProfile
+
+    today = today or timezone.localdate()
+    if valid_to is not None and valid_to < today:
+        raise ApplicationError(
+            "licence_expired",
+            _("The date has passed: renew the business licence and enter the new licence's term."),
+            field="licence_valid_to",
+        )
+    with transaction.atomic():
+        profile, _created = EnterpriseProfile.objects.select_for_update().get_or_create(enterprise=enterprise)
+        profile.licence_valid_to = valid_to
+        profile.save(update_fields=["licence_valid_to"])
+    return profile
