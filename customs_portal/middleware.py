@@ -17,6 +17,7 @@ ALLOWED_PREFIXES = (
     "/static/",
     "/jsi18n/",
     "/reminders/notifications/",
+    "/verify/",  # anyone checks a certificate's code, signed in or not
 )
 
 

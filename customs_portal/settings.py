@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "customs_portal.code_tables",
     "registration",
     "registration.cooperation",
+    "registration.cooperation.business",
     "authorization",
     "declarations",
     "declarations.summaries",

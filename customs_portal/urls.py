@@ -9,6 +9,7 @@ from django_otp.admin import OTPAdminSite
 from drf_spectacular.views import SpectacularAPIView
 
 from casework.views import search_view
+from registration.cooperation.business import views as business_views
 from registration.credential_forms import AdminOTPLoginForm
 from registration.credential_views import PortalLoginView
 
@@ -45,6 +46,8 @@ urlpatterns = [
     path("registration/", include("registration.urls")),
     path("account/", include("registration.account_urls")),
     path("cooperation/", include("registration.cooperation.urls")),
+    path("cooperation/", include("registration.cooperation.business.urls")),
+    path("verify/", business_views.verify_document, name="verify_document"),
     path("authorizations/", include("authorization.urls")),
     path("declarations/duties/", include("declarations.duties.urls")),
     path("declarations/", include("declarations.urls")),

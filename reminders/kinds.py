@@ -19,8 +19,11 @@ The schedule:
   when it starts waiting, then weekly while it waits.
 - unpaid tax bills (export duty): 7, 3 and 1 days before the due date, then overdue weekly
   until paid.
-- reviews past their due date (3 working days) and questions unanswered after 2 working days:
-  to customs reviewers, when overdue, then weekly.
+- validity: the business licence's term ends: 60, 30, 7 and 1 days before, then once on the
+  day after it ended (until a new term is entered).
+- reviews past their due date (3 working days; contested clearance errors: the working days set
+  in admin) and questions unanswered after 2 working days: to customs reviewers, when overdue,
+  then weekly.
 """
 
 import datetime as dt
@@ -119,6 +122,21 @@ AR_REVIEW_OVERDUE = texts.define(
 )
 AUTH_REVIEW_OVERDUE = texts.define(
     "reminders.review_overdue.authorization", _("Authorization review overdue: %(number)s (due %(due)s)")
+)
+LICENCE_EXPIRING = texts.define("reminders.validity.licence", _("Your business licence expires on %(due)s"))
+LICENCE_EXPIRING_BODY = texts.define(
+    "reminders.validity.licence.body",
+    _(
+        "Renew the business licence before %(due)s, then enter the new term on the portal's "
+        "certificates page and send customs the change of registration if any detail changed."
+    ),
+)
+LICENCE_EXPIRED = texts.define(
+    "reminders.validity.licence.expired", _("Your business licence expired on %(due)s")
+)
+CONTEST_REVIEW_OVERDUE = texts.define(
+    "reminders.review_overdue.contest",
+    _("Contested clearance error overdue: %(name)s, list %(list)s (due %(due)s)"),
 )
 QUESTION_UNANSWERED = texts.define(
     "reminders.question_unanswered", _("Question from %(name)s unanswered since %(due)s: %(subject)s")
@@ -329,10 +347,12 @@ def waiting(ctx: Context) -> Iterator[Due]:
 
     # declaration lists returned to their sender, one notice per enterprise (not per parcel)
     from declarations.models import Inventory, InventoryStatus
+    from registration.cooperation.business.selectors import corrected_entries
 
     link = reverse("cooperation:clearance_errors")
     rows = (
         Inventory.objects.filter(status=InventoryStatus.RETURNED)
+        .exclude(pk__in=corrected_entries())  # corrected after a contest: nothing left to do
         .values("sender_id", "sender__customs_code")
         .annotate(n=Count("pk"), oldest=Min("updated_at"))
     )
@@ -437,6 +457,34 @@ def review_overdue(ctx: Context) -> Iterator[Due]:
                 "",
                 f"{admin_link}authorization/authorization/{auth_pk}/change/",
             )
+    # contested clearance errors: due by the working days set in admin, fixed when filed
+    from registration.cooperation.business.models import ClearanceErrorContest, ContestStatus
+
+    rows = ClearanceErrorContest.objects.filter(
+        status=ContestStatus.SUBMITTED, due_date__isnull=False, due_date__lt=ctx.today
+    ).values_list(
+        "pk",
+        "enterprise_id",
+        "enterprise__customs_code",
+        "enterprise__name",
+        "inventory__invt_no",
+        "inventory__cop_no",
+        "due_date",
+    )
+    for pk, ent, code, name, invt_no, cop_no, due in rows:
+        stage = latest_stage(ctx.today, repeating("OVERDUE", due + dt.timedelta(days=1), ctx.today))
+        if stage:
+            yield Due(
+                ReminderKind.REVIEW_OVERDUE,
+                stage,
+                ent,
+                code or "",
+                f"CONTEST-{pk}",
+                due,
+                texts.stored(CONTEST_REVIEW_OVERDUE, name=name, list=invt_no or cop_no, due=due.isoformat()),
+                "",
+                f"{admin_link}business/clearanceerrorcontest/{pk}/change/",
+            )
 
 
 def question_unanswered(ctx: Context) -> Iterator[Due]:
@@ -520,6 +568,39 @@ def tax_bill(ctx: Context) -> Iterator[Due]:
         )
 
 
+# --- validity: what expires -------------------------------------------------------------------
+VALIDITY_DAYS_BEFORE = (60, 30, 7, 1)
+
+
+def validity(ctx: Context) -> Iterator[Due]:
+    from registration.cooperation.business.models import EnterpriseProfile
+    from registration.models import EnterpriseStatus
+
+    today = ctx.today
+    horizon = today + dt.timedelta(days=max(VALIDITY_DAYS_BEFORE))
+    rows = EnterpriseProfile.objects.filter(
+        enterprise__status=EnterpriseStatus.APPROVED,
+        licence_valid_to__isnull=False,
+        licence_valid_to__lte=horizon,
+        licence_valid_to__gte=today - dt.timedelta(days=1),
+    ).values_list("enterprise_id", "enterprise__customs_code", "licence_valid_to")
+    link = reverse("business:documents")
+    for pk, code, due in rows:
+        stage = latest_stage(
+            today, [*days_before(due, VALIDITY_DAYS_BEFORE), ("EXPIRED", due + dt.timedelta(days=1))]
+        )
+        if stage is None:
+            continue
+        if stage == "EXPIRED":
+            title = texts.stored(LICENCE_EXPIRED, due=due.isoformat())
+        else:
+            title = texts.stored(LICENCE_EXPIRING, due=due.isoformat())
+        body = texts.stored(LICENCE_EXPIRING_BODY, due=due.isoformat())
+        yield Due(
+            ReminderKind.VALIDITY, stage, pk, code or "", f"LICENCE-{due.isoformat()}", due, title, body, link
+        )
+
+
 KINDS = {
     ReminderKind.ANNUAL_REPORT: annual_report,
     ReminderKind.AUTHORIZATION_EXPIRING: authorization_expiring,
@@ -528,6 +609,7 @@ KINDS = {
     ReminderKind.REVIEW_OVERDUE: review_overdue,
     ReminderKind.QUESTION_UNANSWERED: question_unanswered,
     ReminderKind.TAX_BILL: tax_bill,
+    ReminderKind.VALIDITY: validity,
 }
 
 

@@ -13,6 +13,7 @@ class ReminderKind(models.TextChoices):
     REVIEW_OVERDUE = "review_overdue", _("Reviews past their due date (customs)")
     QUESTION_UNANSWERED = "question_unanswered", _("Unanswered questions (customs)")
     TAX_BILL = "tax_bill", _("Tax bills to pay")
+    VALIDITY = "validity", _("Business licence and certifications expiring")
 
 
 # Kinds a user cannot switch off: filing the annual report, declaring the monthly summary and

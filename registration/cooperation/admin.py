@@ -195,15 +195,24 @@ class QuestionMessageInline(admin.TabularInline):
 @admin.register(Question)
 class QuestionAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     form = QuestionAnswerForm
-    list_display = ["subject", "enterprise", "category", "status", "created_at", "waiting_since"]
-    list_filter = ["status", "category"]
+    list_display = [
+        "subject",
+        "enterprise",
+        "category",
+        "status",
+        "addressed_to",
+        "created_at",
+        "waiting_since",
+    ]
+    list_filter = ["status", "category", "addressed_to"]
     search_fields = ["subject", "enterprise__name", "enterprise__customs_code"]
-    list_select_related = ["enterprise"]
+    list_select_related = ["enterprise", "addressed_to"]
     readonly_fields = [
         "enterprise",
         "asked_by",
         "category",
         "subject",
+        "addressed_to",
         "status_display",
         "created_at",
         "waiting_since",

@@ -63,6 +63,16 @@ class QuestionForm(forms.Form):
         label=_("Your question"), widget=forms.Textarea(attrs={"rows": 6}), max_length=5000
     )
     attachments = AttachmentsField(label=_("Attachments (PDF, JPEG or PNG)"), required=False)
+    to_officer = forms.BooleanField(required=False)
+
+    def __init__(self, *args, officer=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if officer is None:
+            del self.fields["to_officer"]
+        else:
+            self.fields["to_officer"].label = _("Address it to my coordinating officer, %(name)s") % {
+                "name": officer.name
+            }
 
 
 class MessageForm(forms.Form):

@@ -195,6 +195,15 @@ class Question(models.Model):
         db_index=True,
     )
     created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    # the enterprise's coordinating officer, when it addressed the question to them
+    addressed_to = models.ForeignKey(
+        "business.CoordinatingOfficer",
+        verbose_name=_("addressed to"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="questions",
+    )
     # when the enterprise last wrote: staff are reminded two working days after it
     waiting_since = models.DateTimeField(_("waiting for customs since"), null=True, blank=True)
 

@@ -59,14 +59,19 @@ def clearance_error_page(*, enterprise, after=None, before=None, size=25):
 
 
 def clearance_errors(*, enterprise):
-    """The clearance error log: this enterprise's declaration lists returned or rejected."""
+    """The clearance error log as it counts: this enterprise's declaration lists returned or
+    rejected, less those customs corrected after a contest."""
     from django.apps import apps
     from django.db.models import Q
+
+    from .business.selectors import corrected_entries
 
     Inventory = apps.get_model("declarations", "Inventory")
     return (
         Inventory.objects.filter(Q(sender=enterprise) | Q(ebc_enterprise=enterprise))
         .filter(status__in=["returned", "rejected"])
+        # an entry customs corrected after a contest (纠错) no longer counts against the enterprise
+        .exclude(pk__in=corrected_entries())
         .only("pk", "invt_no", "cop_no", "order_no", "status", "return_reasons", "updated_at")
         .order_by("-updated_at", "-pk")
     )

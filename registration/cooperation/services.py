@@ -46,6 +46,9 @@ NOTICE_ACTION = texts.define(
 QUESTION_ANSWERED = texts.define(
     "cooperation.notice.question_answered", _("Customs answered your question: %(subject)s")
 )
+QUESTION_TO_OFFICER = texts.define(
+    "cooperation.notice.question_to_officer", _("%(name)s addressed a question to you: %(subject)s")
+)
 QUESTION_ANSWER = texts.define("cooperation.notice.question_answer", _("The answer: %(text)s"))
 QUESTION_ANSWERED_ACTION = texts.define(
     "cooperation.notice.question_answered.action",
@@ -235,9 +238,21 @@ def _attach(message: QuestionMessage, files) -> None:
         QuestionAttachment.objects.create(message=message, file=upload, original_name=upload.name[:200])
 
 
-def question_ask(*, enterprise, actor, category: str, subject: str, text: str, files=()) -> Question:
+def question_ask(
+    *, enterprise, actor, category: str, subject: str, text: str, files=(), officer=None
+) -> Question:
+    """Ask customs; ``officer``: the enterprise's own coordinating officer, told in the portal
+    when they have a staff account."""
     if not text.strip() or not subject.strip():
         raise ApplicationError("empty_question", _("Write the subject and the question."))
+    if officer is not None:
+        from .business.selectors import officer_for
+
+        assigned = officer_for(enterprise=enterprise)
+        if assigned is None or assigned.pk != officer.pk:
+            raise ApplicationError(
+                "not_your_officer", _("Questions can be addressed only to your own coordinating officer.")
+            )
     with transaction.atomic():
         question = Question.objects.create(
             enterprise=enterprise,
@@ -245,7 +260,15 @@ def question_ask(*, enterprise, actor, category: str, subject: str, text: str, f
             category=category,
             subject=subject.strip(),
             waiting_since=timezone.now(),
+            addressed_to=officer,
         )
+        if officer is not None and officer.user_id:
+            notification_create(
+                kind="question_to_officer",
+                title=texts.stored(QUESTION_TO_OFFICER, name=enterprise.name, subject=question.subject),
+                link=f"/admin/cooperation/question/{question.pk}/change/",
+                users=[officer.user],
+            )
         message = QuestionMessage.objects.create(question=question, author=actor, text=text.strip())
         _attach(message, files)
         QuestionHistory.objects.create(

@@ -13,6 +13,7 @@ from customs_portal.permissions import EnterpriseMemberRequiredMixin
 from customs_portal.uploads import upload_response
 
 from . import selectors, services
+from .business.selectors import officer_for
 from .forms import AnnualReportForm, MessageForm, QuestionForm
 from .glance import enterprise_glance
 from .models import AnnualReportStatus, QuestionAttachment, QuestionStatus
@@ -26,6 +27,7 @@ class EnterpriseInfoView(EnterpriseMemberRequiredMixin, View):
             "members": enterprise.users.filter(is_active=True).order_by("username"),
             "reports": selectors.annual_reports(enterprise=enterprise),
             "report_year": services.annual_report_year(),
+            "officer": officer_for(enterprise=enterprise),
             **enterprise_glance(enterprise=enterprise, user=request.user),
         }
         return render(request, "cooperation/enterprise_info.html", context)
@@ -98,13 +100,17 @@ class QuestionCreateView(EnterpriseMemberRequiredMixin, View):
     template_name = "cooperation/question_form.html"
 
     def get(self, request):
-        return render(request, self.template_name, {"form": QuestionForm()})
+        officer = officer_for(enterprise=self.enterprise)
+        initial = {"to_officer": request.GET.get("to") == "officer"}
+        return render(request, self.template_name, {"form": QuestionForm(officer=officer, initial=initial)})
 
     def post(self, request):
-        form = QuestionForm(request.POST, request.FILES)
+        officer = officer_for(enterprise=self.enterprise)
+        form = QuestionForm(request.POST, request.FILES, officer=officer)
         if form.is_valid():
             try:
                 question = services.question_ask(
+                    officer=officer if form.cleaned_data.get("to_officer") else None,
                     enterprise=self.enterprise,
                     actor=request.user,
                     category=form.cleaned_data["category"],
@@ -191,4 +197,9 @@ class ClearanceErrorsView(EnterpriseMemberRequiredMixin, View):
             before=Cursor.parse(request.GET.get("before")),
         )
         keyset_links(request, page)
+        from .business.selectors import contests_by_entry
+
+        contests = contests_by_entry(enterprise=self.enterprise, inventory_ids=[inv.pk for inv in page])
+        for inv in page:
+            inv.contest = contests.get(inv.pk)
         return render(request, "cooperation/clearance_errors.html", {"page_obj": page, "now": timezone.now()})

@@ -1,0 +1,206 @@
+"""Customs screens: decide contested clearance errors; the business settings."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from customs_portal.admin_queues import QueueAdminMixin
+from customs_portal.errors import ApplicationError
+
+from . import services
+from .models import (
+    BusinessSettings,
+    ClearanceErrorContest,
+    ClearanceErrorContestHistory,
+    ContestStatus,
+    CoordinatingOfficer,
+    EnterpriseProfile,
+    IssuedDocument,
+)
+
+
+@admin.register(BusinessSettings)
+class BusinessSettingsAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "contest_review_working_days"]
+
+    def has_add_permission(self, request):
+        return not BusinessSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ContestDecisionForm(forms.ModelForm):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[("", "—"), ("uphold", _("Uphold: correct the entry")), ("dismiss", _("Dismiss"))],
+    )
+    note = forms.CharField(
+        label=_("Reasons for the enterprise (required when dismissing)"),
+        required=False,
+        widget=forms.Textarea,
+    )
+
+    class Meta:
+        model = ClearanceErrorContest
+        fields = []
+
+
+class ContestHistoryInline(admin.TabularInline):
+    model = ClearanceErrorContestHistory
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor_display", "from_status_label", "to_status_label", "reason_text"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ClearanceErrorContest)
+class ClearanceErrorContestAdmin(QueueAdminMixin, admin.ModelAdmin):
+    form = ContestDecisionForm
+    list_display = ["inventory_label", "enterprise", "status", "submitted_at", "due_display"]
+    list_filter = ["status"]
+    search_fields = [
+        "enterprise__name",
+        "enterprise__customs_code",
+        "inventory__invt_no",
+        "inventory__cop_no",
+    ]
+    list_select_related = ["enterprise", "inventory"]
+    readonly_fields = [
+        "enterprise",
+        "inventory_label",
+        "entry_status",
+        "entry_reasons",
+        "reasons",
+        "files",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "due_display",
+        "decided_by",
+        "decided_at",
+        "decision_note",
+    ]
+    fieldsets = [
+        (None, {"fields": readonly_fields}),
+        (_("Decision"), {"fields": ["decision", "note"]}),
+    ]
+    inlines = [ContestHistoryInline]
+
+    @admin.display(description=_("declaration list"))
+    def inventory_label(self, obj):
+        return obj.inventory.invt_no or obj.inventory.cop_no
+
+    @admin.display(description=_("status of the list"))
+    def entry_status(self, obj):
+        return obj.inventory.get_status_display()
+
+    @admin.display(description=_("reasons customs gave"))
+    def entry_reasons(self, obj):
+        from customs_portal.templatetags.texts import return_reason
+
+        return "; ".join(str(return_reason(r)) for r in obj.inventory.return_reasons or []) or "—"
+
+    @admin.display(description=_("Attachments"))
+    def files(self, obj):
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("business:contest_attachment", args=[a.pk]), a.original_name)
+                    for a in obj.attachments.all()
+                ),
+            )
+            or "—"
+        )
+
+    @admin.display(description=_("review due by"), ordering="due_date")
+    def due_display(self, obj):
+        if obj.due_date is None:
+            return "—"
+        overdue = obj.status == ContestStatus.SUBMITTED and obj.due_date < timezone.localdate()
+        return format_html(
+            '<span class="{}">{}</span>', "overdue" if overdue else "", obj.due_date.isoformat()
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        decision = form.cleaned_data.get("decision")
+        if not decision:
+            return
+        try:
+            services.contest_decide(
+                contest=obj,
+                reviewer=request.user,
+                uphold=decision == "uphold",
+                note=form.cleaned_data.get("note", ""),
+            )
+        except ApplicationError as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)
+
+
+# --- coordinating officers, their enterprises, issued certificates -------------------------------
+@admin.register(CoordinatingOfficer)
+class CoordinatingOfficerAdmin(admin.ModelAdmin):
+    list_display = ["name", "office", "phone", "hours", "active"]
+    list_filter = ["active", "office"]
+    search_fields = ["name", "office", "phone"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(EnterpriseProfile)
+class EnterpriseProfileAdmin(QueueAdminMixin, admin.ModelAdmin):
+    """Customs assigns each enterprise its coordinating officer here."""
+
+    list_display = ["enterprise", "officer", "officer_assigned_at", "licence_valid_to"]
+    list_filter = ["officer"]
+    search_fields = ["enterprise__name", "enterprise__customs_code", "enterprise__uscc"]
+    list_select_related = ["enterprise", "officer"]
+    autocomplete_fields = ["enterprise", "officer"]
+    fields = ["enterprise", "officer", "officer_assigned_at", "licence_valid_to"]
+    readonly_fields = ["officer_assigned_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [*self.readonly_fields, "enterprise"] if obj else self.readonly_fields
+
+    def save_model(self, request, obj, form, change):
+        officer = form.cleaned_data.get("officer")
+        services.officer_assign(enterprise=obj.enterprise, officer=officer, actor=request.user)
+        EnterpriseProfile.objects.filter(pk=obj.enterprise_id).update(
+            licence_valid_to=form.cleaned_data.get("licence_valid_to")
+        )
+        obj.pk = obj.enterprise_id
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(IssuedDocument)
+class IssuedDocumentAdmin(QueueAdminMixin, admin.ModelAdmin):
+    list_display = ["code", "kind", "enterprise", "authorization", "issued_at"]
+    list_filter = ["kind"]
+    search_fields = ["code", "enterprise__name", "enterprise__customs_code", "authorization__number"]
+    list_select_related = ["enterprise", "authorization"]
+    readonly_fields = ["code", "kind", "enterprise", "authorization", "issued_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,249 @@
+"""Customs business online: an enterprise contests an entry of its clearance error log (纠错)."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, transition
+
+from customs_portal.models import StatusHistory
+from customs_portal.uploads import SniffedFileField
+from registration.models import Enterprise
+
+DEFAULT_CONTEST_REVIEW_WORKING_DAYS = 5
+
+
+class BusinessSettings(models.Model):
+    """Settings customs keeps in admin for the business handled online: one row (pk 1)."""
+
+    contest_review_working_days = models.PositiveSmallIntegerField(
+        _("working days to review a contested clearance error"),
+        default=DEFAULT_CONTEST_REVIEW_WORKING_DAYS,
+        validators=[MinValueValidator(1), MaxValueValidator(60)],
+        help_text=_("Counted by the official working-day calendar from the day after the contest is filed."),
+    )
+
+    class Meta:
+        verbose_name = _("business settings")
+        verbose_name_plural = _("business settings")
+
+    def __str__(self) -> str:
+        return str(_("Business settings"))
+
+    @classmethod
+    def load(cls) -> "BusinessSettings":
+        obj, _created = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class ContestStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Under customs review")
+    UPHELD = "upheld", _("Upheld: entry corrected")
+    DISMISSED = "dismissed", _("Dismissed: entry stands")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+OPEN_CONTEST_STATUSES = (ContestStatus.SUBMITTED,)
+
+
+class ClearanceErrorContest(models.Model):
+    """The enterprise says an entry of its clearance error log (a returned or rejected
+    declaration list) is wrong. Upheld, the entry counts as corrected: the list itself is
+    law-enforcement data and stays as it is; the contest is the record of the correction."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="error_contests"
+    )
+    inventory = models.ForeignKey(
+        "declarations.Inventory",
+        verbose_name=_("declaration list"),
+        on_delete=models.PROTECT,
+        related_name="error_contests",
+    )
+    reasons = models.TextField(_("reasons"))
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=ContestStatus.choices,
+        default=ContestStatus.SUBMITTED,
+        protected=True,
+        db_index=True,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    due_date = models.DateField(_("review due by"), null=True, blank=True)  # None: calendar not known yet
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_note = models.TextField(_("customs' reasons"), blank=True)
+
+    class Meta:
+        verbose_name = _("contested clearance error")
+        verbose_name_plural = _("contested clearance errors")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            # one open contest per entry, whoever files it
+            models.UniqueConstraint(
+                fields=["inventory"],
+                condition=models.Q(status="submitted"),
+                name="contest_one_open_per_entry",
+            ),
+            # an entry is corrected once
+            models.UniqueConstraint(
+                fields=["inventory"],
+                condition=models.Q(status="upheld"),
+                name="contest_one_upheld_per_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.inventory_id} ({self.get_status_display()})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_CONTEST_STATUSES
+
+    @transition(field=status, source=ContestStatus.SUBMITTED, target=ContestStatus.UPHELD)
+    def uphold(self):
+        """Customs agrees: the entry is corrected."""
+
+    @transition(field=status, source=ContestStatus.SUBMITTED, target=ContestStatus.DISMISSED)
+    def dismiss(self):
+        """Customs keeps the entry, with its reasons."""
+
+    @transition(field=status, source=ContestStatus.SUBMITTED, target=ContestStatus.WITHDRAWN)
+    def withdraw(self):
+        """The enterprise withdrew the contest before the decision."""
+
+
+class ClearanceErrorContestHistory(StatusHistory):
+    SUBJECT_FIELD = "contest"
+    STATUS_CHOICES = ContestStatus
+    contest = models.ForeignKey(ClearanceErrorContest, on_delete=models.CASCADE, related_name="history")
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("contest history entry")
+        verbose_name_plural = _("contest history")
+
+
+class ContestAttachment(models.Model):
+    contest = models.ForeignKey(ClearanceErrorContest, on_delete=models.CASCADE, related_name="attachments")
+    file = SniffedFileField(_("file"), upload_to="business/contests/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+# --- the enterprise's contact at customs and its documents --------------------------------------
+class CoordinatingOfficer(models.Model):
+    """A customs officer who coordinates the business of the enterprises assigned to them."""
+
+    name = models.CharField(_("name"), max_length=100)
+    office = models.CharField(_("office"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30)
+    hours = models.CharField(_("office hours"), max_length=200)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("staff account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
+        help_text=_("Told in the portal when an enterprise addresses a question to this officer."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("coordinating officer")
+        verbose_name_plural = _("coordinating officers")
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.office})"
+
+
+class EnterpriseProfile(models.Model):
+    """What customs business online keeps per enterprise: its coordinating officer and the term
+    of its business licence (for the validity reminders)."""
+
+    enterprise = models.OneToOneField(
+        Enterprise, primary_key=True, on_delete=models.CASCADE, related_name="business_profile"
+    )
+    officer = models.ForeignKey(
+        CoordinatingOfficer,
+        verbose_name=_("coordinating officer"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="enterprises",
+    )
+    officer_assigned_at = models.DateTimeField(_("officer assigned"), null=True, blank=True)
+    licence_valid_to = models.DateField(
+        _("business licence valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty when the licence has no fixed term (长期)."),
+    )
+
+    class Meta:
+        verbose_name = _("enterprise business profile")
+        verbose_name_plural = _("enterprise business profiles")
+
+    def __str__(self) -> str:
+        return str(self.enterprise)
+
+
+class DocumentKind(models.TextChoices):
+    REGISTRATION = "registration", _("Registration confirmation")
+    AUTHORIZATION = "authorization", _("Declaration authorization certificate")
+
+
+class IssuedDocument(models.Model):
+    """A certificate the portal issued as PDF, with the code anyone can check it by.
+
+    One code per subject: downloading again prints the same code. The code is 80 random bits;
+    the public check shows only the kind, the current status and the document's date."""
+
+    code = models.CharField(_("verification code"), max_length=24, unique=True)
+    kind = models.CharField(_("document"), max_length=20, choices=DocumentKind.choices)
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="issued_documents"
+    )
+    authorization = models.ForeignKey(
+        "authorization.Authorization",
+        verbose_name=_("authorization"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="issued_documents",
+    )
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("issued document")
+        verbose_name_plural = _("issued documents")
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(kind="registration"),
+                name="issued_registration_once",
+            ),
+            models.UniqueConstraint(
+                fields=["authorization"],
+                condition=models.Q(kind="authorization"),
+                name="issued_authorization_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.code}"

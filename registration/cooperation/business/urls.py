@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "business"
+
+urlpatterns = [
+    path("clearance-errors/<int:pk>/contest/", views.ContestCreateView.as_view(), name="contest_new"),
+    path("contests/", views.ContestListView.as_view(), name="contests"),
+    path("contests/<int:pk>/", views.ContestDetailView.as_view(), name="contest_detail"),
+    path("contests/attachments/<int:pk>/", views.contest_attachment_download, name="contest_attachment"),
+    path("documents/", views.DocumentsView.as_view(), name="documents"),
+    path("documents/registration.pdf", views.RegistrationCertificateView.as_view(), name="registration_pdf"),
+    path(
+        "documents/authorizations/<int:pk>.pdf",
+        views.AuthorizationCertificateView.as_view(),
+        name="authorization_pdf",
+    ),
+]

@@ -1,0 +1,222 @@
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views import View
+
+from customs_portal.errors import ApplicationError
+from customs_portal.permissions import EnterpriseMemberRequiredMixin
+from customs_portal.uploads import upload_response
+
+from . import selectors, services
+from .forms import ContestForm, LicenceTermForm, VerifyForm
+from .models import ContestAttachment
+
+
+class ContestCreateView(EnterpriseMemberRequiredMixin, View):
+    """Contest one entry of the clearance error log (纠错)."""
+
+    template_name = "cooperation/business/contest_form.html"
+
+    def _render(self, request, entry, form, status=200):
+        contests = selectors.contests_by_entry(enterprise=self.enterprise, inventory_ids=[entry.pk])
+        return render(
+            request,
+            self.template_name,
+            {"entry": entry, "form": form, "contest": contests.get(entry.pk)},
+            status=status,
+        )
+
+    def get(self, request, pk):
+        entry = selectors.error_log_entry(enterprise=self.enterprise, pk=pk)
+        return self._render(request, entry, ContestForm())
+
+    def post(self, request, pk):
+        entry = selectors.error_log_entry(enterprise=self.enterprise, pk=pk)
+        form = ContestForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                contest = services.contest_file(
+                    enterprise=self.enterprise,
+                    inventory_pk=entry.pk,
+                    actor=request.user,
+                    reasons=form.cleaned_data["reasons"],
+                    files=form.cleaned_data["attachments"],
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("Your contest was sent to customs."))
+                return redirect("business:contest_detail", pk=contest.pk)
+        return self._render(request, entry, form, status=400)
+
+
+class ContestListView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        page = Paginator(selectors.contests_for(enterprise=self.enterprise), 20).get_page(
+            request.GET.get("page")
+        )
+        return render(request, "cooperation/business/contest_list.html", {"page_obj": page})
+
+
+class ContestDetailView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request, pk):
+        contest = selectors.contest_get(enterprise=self.enterprise, pk=pk)
+        return render(request, "cooperation/business/contest_detail.html", {"contest": contest})
+
+    def post(self, request, pk):
+        contest = selectors.contest_get(enterprise=self.enterprise, pk=pk)
+        if request.POST.get("action") == "withdraw":
+            try:
+                services.contest_withdraw(contest=contest, actor=request.user)
+            except ApplicationError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(request, _("Your contest was withdrawn."))
+        return redirect("business:contest_detail", pk=pk)
+
+
+def contest_attachment_download(request, pk):
+    """A contest's attachment: for the contesting enterprise's users, and for customs staff
+    signed in with their second factor who may review contests."""
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if user.is_staff:
+        verified = getattr(user, "is_verified", lambda: False)()
+        if not (verified and user.has_perm("business.view_clearanceerrorcontest")):
+            raise PermissionDenied
+        attachment = get_object_or_404(ContestAttachment, pk=pk)
+    else:
+        enterprise = getattr(user, "enterprise", None)
+        if enterprise is None:
+            raise Http404
+        attachment = selectors.contest_attachment_get(enterprise=enterprise, pk=pk)
+    return upload_response(attachment.file, download_name=attachment.original_name)
+
+
+# --- documents and their public check --------------------------------------------------------
+VERIFY_LIMIT_PER_MINUTE = 10
+
+
+def _verify_url(request) -> str:
+    from django.urls import reverse
+
+    return request.build_absolute_uri(reverse("verify_document"))
+
+
+def _pdf_response(content: bytes, filename: str):
+    from django.http import HttpResponse
+
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class DocumentsView(EnterpriseMemberRequiredMixin, View):
+    template_name = "cooperation/business/documents.html"
+
+    def _context(self, form=None):
+        from authorization.selectors import authorizations_for
+
+        profile = services.enterprise_profile(enterprise=self.enterprise)
+        return {
+            "enterprise": self.enterprise,
+            "profile": profile,
+            "authorizations": authorizations_for(enterprise=self.enterprise)
+            .filter(status="approved")
+            .order_by("-valid_to", "-pk"),
+            "form": form or LicenceTermForm(initial={"licence_valid_to": profile.licence_valid_to}),
+        }
+
+    def get(self, request):
+        return render(request, self.template_name, self._context())
+
+    def post(self, request):
+        if not request.user.is_enterprise_admin:
+            raise PermissionDenied
+        form = LicenceTermForm(request.POST)
+        if form.is_valid():
+            try:
+                services.licence_term_set(
+                    enterprise=self.enterprise,
+                    valid_to=form.cleaned_data["licence_valid_to"],
+                    actor=request.user,
+                )
+            except ApplicationError as exc:
+                form.add_error("licence_valid_to", str(exc))
+            else:
+                messages.success(request, _("The business licence term was saved."))
+                return redirect("business:documents")
+        return render(request, self.template_name, self._context(form), status=400)
+
+
+class RegistrationCertificateView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        from .documents import registration_pdf
+
+        content = registration_pdf(
+            enterprise=self.enterprise, language=request.LANGUAGE_CODE, verify_url=_verify_url(request)
+        )
+        return _pdf_response(content, f"registration-{self.enterprise.customs_code}.pdf")
+
+
+class AuthorizationCertificateView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request, pk):
+        from authorization.selectors import authorization_get
+
+        from .documents import authorization_pdf
+
+        authorization = authorization_get(enterprise=self.enterprise, pk=pk)
+        if authorization.status != "approved":
+            raise Http404
+        content = authorization_pdf(
+            authorization=authorization, language=request.LANGUAGE_CODE, verify_url=_verify_url(request)
+        )
+        return _pdf_response(content, f"authorization-{authorization.number or authorization.pk}.pdf")
+
+
+def _rate_limited(request) -> bool:
+    """A fixed one-minute window per client address (the proxy middleware set REMOTE_ADDR)."""
+    import time
+
+    from django.core.cache import cache
+
+    key = f"business:verify:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
+    cache.add(key, 0, timeout=70)
+    try:
+        return cache.incr(key) > VERIFY_LIMIT_PER_MINUTE
+    except ValueError:
+        return False
+
+
+def verify_document(request):
+    """Public: anyone checks a certificate's code, without signing in; nothing but the kind,
+    the status and the date is shown."""
+    from .documents import verify
+
+    result, status, searched = None, 200, False
+    form = VerifyForm(request.GET or None)
+    if form.is_bound:
+        if _rate_limited(request):
+            form = VerifyForm()
+            messages.error(request, _("Too many checks from your address; wait a minute and try again."))
+            status = 429
+        elif form.is_valid():
+            searched = True
+            result = verify(form.cleaned_data["code"])
+            if result is None:
+                status = 404
+    response = render(
+        request,
+        "cooperation/business/verify.html",
+        {"form": form, "result": result, "searched": searched},
+        status=status,
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
