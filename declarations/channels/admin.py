@@ -20,6 +20,7 @@ from customs_portal import texts
 from customs_portal.admin_queues import LargeQueueAdminMixin, QueueAdminMixin
 from customs_portal.code_tables.admin import code_display
 from customs_portal.code_tables.lookup import label as code_label
+from customs_portal.code_tables.widgets import CodeInput
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import user_has_staff_role
 from declarations.models import Inventory, InventoryHistory, InventoryStatus
@@ -69,6 +70,12 @@ class RiskRuleAdmin(QueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     ]
     list_filter = ["active", "dishonest_only"]
     country_named = code_display("country", "country", RiskRule._meta.get_field("country").verbose_name)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "country":  # typed as a code, offered with the countries' names
+            kwargs["widget"] = CodeInput("country")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     list_select_related = ["enterprise"]
     search_fields = [
         "name",
@@ -139,6 +146,12 @@ class ExchangeRateAdmin(QueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     list_display = ["month_display", "currency_named", "rate", "updated_at"]
     list_filter = ["currency"]
     currency_named = code_display("currency", "currency", _("currency"))
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "currency":
+            kwargs["widget"] = CodeInput("currency")
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     search_fields = ["currency"]
     date_hierarchy = "month"
     fields = ["currency", "month", "rate"]

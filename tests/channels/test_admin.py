@@ -215,3 +215,10 @@ def test_the_queue_and_a_list_show_customs_codes_with_their_names(risk_client, r
     assert re.search(r"<td>502 (美国|United States of America)</td>", page)  # the goods line's destination
     assert re.search(r"<td>142 (人民币|Yuan Renminbi)</td>", page)  # its currency
     assert "<td>502</td>" not in page and "<td>142</td>" not in page
+
+
+def test_the_rule_and_rate_forms_offer_codes_with_their_names(risk_client):
+    rule = risk_client.get("/admin/channels/riskrule/add/").content.decode()
+    assert 'list="codes-country-country"' in rule and ('<option value="303">303 ' in rule)
+    rate = risk_client.get("/admin/channels/exchangerate/add/").content.decode()
+    assert 'list="codes-currency-currency"' in rate and '<option value="502">502 ' in rate

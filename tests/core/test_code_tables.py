@@ -254,3 +254,18 @@ def test_the_goods_form_offers_the_units_with_their_names_and_takes_a_typed_code
     form = GoodsForm(data={"unit": "007"})
     form.is_valid()
     assert form.cleaned_data.get("unit") == "007"
+
+
+@pytest.mark.parametrize("role", ["reviewer", "risk_officer", "ops"])
+def test_customs_staff_look_codes_up_read_only_and_traders_do_not(
+    role, staff_factory, otp_client_factory, trader_client
+):
+    client = otp_client_factory(staff_factory(role))
+    page = client.get("/admin/code_tables/customscode/?q=2201")
+    assert page.status_code == 200 and "浦江海关" in page.content.decode()
+    row = CustomsCode.objects.get(table="customs", code="2201")
+    assert (
+        client.post(f"/admin/code_tables/customscode/{row.pk}/change/", {"name_zh": "x"}).status_code == 403
+    )
+    assert client.get("/admin/code_tables/customscode/add/").status_code == 403
+    assert trader_client.get("/admin/code_tables/customscode/").status_code == 302

@@ -7,6 +7,7 @@ FILE.csv: UTF-8, header ``table,code,name_zh,name_en``; tables country, currency
 customs, unit, trade_mode. Prints ``edition E: added A, changed C, retired R, unchanged U`` and
 one line per added/changed/retired code (``--quiet``: the summary only). A malformed file
 names its bad lines, loads nothing and exits 1. Loading the same edition again changes nothing.
+Running web processes read the new names within five minutes (``lookup.REFRESH_SECONDS``).
 """
 
 from django.core.management.base import BaseCommand, CommandError
