@@ -230,6 +230,37 @@ class InventoryPollSerializer(serializers.ModelSerializer):
     declaredAt = serializers.DateTimeField(source="declared_at", allow_null=True)
     releasedAt = serializers.DateTimeField(source="released_at", allow_null=True)
     departedAt = serializers.DateTimeField(source="departed_at", allow_null=True)
+    tradeMode = serializers.CharField(source="trade_mode")
+    # declarations.transit: the total package and bill (CEB607) and the arrival (CEB507), or null
+    billNo = serializers.SerializerMethodField()
+    totalPackageNo = serializers.SerializerMethodField()
+    arrivedAt = serializers.SerializerMethodField()
+
+    @staticmethod
+    def _transit(obj):
+        try:
+            return obj.transit
+        except Inventory.transit.RelatedObjectDoesNotExist:
+            return None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_billNo(self, obj) -> str | None:  # noqa: N802 - the API's field name
+        transit = self._transit(obj)
+        return transit.bill_no if transit and transit.bill_no else None
+
+    @extend_schema_field({"type": "string", "nullable": True})
+    def get_totalPackageNo(self, obj) -> str | None:  # noqa: N802 - the API's field name
+        transit = self._transit(obj)
+        return transit.total_package_no if transit and transit.total_package_no else None
+
+    @extend_schema_field({"type": "string", "format": "date-time", "nullable": True})
+    def get_arrivedAt(self, obj):  # noqa: N802 - the API's field name
+        transit = self._transit(obj)
+        return (
+            serializers.DateTimeField().to_representation(transit.arrived_at)
+            if transit and transit.arrived_at
+            else None
+        )
 
     @extend_schema_field(
         {
@@ -249,7 +280,7 @@ class InventoryPollSerializer(serializers.ModelSerializer):
         fields = [
             "id", "guid", "copNo", "invtNo", "orderNo", "logisticsNo", "ebpCode", "ebcCode", "agentCode",
             "logisticsCode", "status", "channel", "totalValue", "returnReasons", "receivedAt",
-            "declaredAt", "releasedAt", "departedAt",
+            "declaredAt", "releasedAt", "departedAt", "tradeMode", "billNo", "totalPackageNo", "arrivedAt",
         ]  # fmt: skip
 
 
@@ -275,7 +306,7 @@ class InventoryView(BatchIntakeView, generics.ListAPIView):
             parties=selectors.API_PARTIES,
             status=params.validated_data.get("status", ""),
             order_no=params.validated_data.get("orderNo", ""),
-        )
+        ).select_related("transit")
 
 
 class InventoryCancelIntakeView(BatchIntakeView):

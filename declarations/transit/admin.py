@@ -5,6 +5,7 @@ arrival reports, waybill summaries and lists in transit (read only)."""
 from django import forms
 from django.contrib import admin, messages
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.errors import ApplicationError
@@ -45,7 +46,35 @@ class AutoDeclarationAdmin(admin.ModelAdmin):
     autocomplete_fields = ["enterprise"]
 
     def get_readonly_fields(self, request, obj=None):
-        return ["enterprise", "changed_at"] if obj else ["changed_at"]
+        return ["enterprise", "changed_at", "change_log"] if obj else ["changed_at"]
+
+    @admin.display(description=_("Change log"))
+    def change_log(self, obj):
+        """Every change of this setting: when, who, what (the enterprise's change log)."""
+        from registration.models import EnterpriseHistory
+
+        rows = (
+            EnterpriseHistory.objects.filter(
+                enterprise_id=obj.pk, reason__id__in=[services.AUTO_ON, services.AUTO_OFF]
+            )
+            .select_related("actor")
+            .order_by("at", "id")
+        )
+        return format_html(
+            "<ul>{}</ul>",
+            format_html_join(
+                "",
+                "<li>{} · {} · {}</li>",
+                (
+                    (
+                        timezone.localtime(row.at).strftime("%Y-%m-%d %H:%M"),
+                        row.actor_display,
+                        row.reason_text(),
+                    )
+                    for row in rows
+                ),
+            ),
+        )
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -58,8 +87,21 @@ class AutoDeclarationAdmin(admin.ModelAdmin):
             self.message_user(request, str(exc.message), messages.ERROR)
 
 
+class ArrivalRequiredCustomsForm(forms.ModelForm):
+    class Meta:
+        model = ArrivalRequiredCustoms
+        fields = ["customs_code", "name"]
+
+    def clean_customs_code(self):
+        code = (self.cleaned_data.get("customs_code") or "").strip()
+        if len(code) != 4 or not code.isdigit():
+            raise forms.ValidationError(_("An exit customs code has 4 digits."))
+        return code
+
+
 @admin.register(ArrivalRequiredCustoms)
 class ArrivalRequiredCustomsAdmin(admin.ModelAdmin):
+    form = ArrivalRequiredCustomsForm
     list_display = ["customs_code", "name", "created_at"]
     search_fields = ["customs_code", "name"]
 

@@ -222,6 +222,8 @@ def _packages(keys: set[tuple[int, str]]) -> dict[tuple[int, str], set[str]]:
 
 def _transits(inventories: list[Inventory]) -> dict[int, ListTransit]:
     """Each list's transit row, locked, created in memory where there is none yet."""
+    if not inventories:
+        return {}
     existing = {
         row.pk: row
         for row in ListTransit.objects.select_for_update().filter(
@@ -348,7 +350,7 @@ def _receive_summaries(*, entries: list[dict], sender) -> list[Receipt]:
             numbers[logistics.pk].update(line["logisticsNo"] for line in entries[index]["lines"])
         lists = _lists_by_number(numbers)
         existing = _existing(WaybillSummary, keys)
-        history, grouped_rows = [], {}
+        history, pending = [], []
         for index, logistics in valid.items():
             entry = entries[index]
             key = (logistics.pk, entry[KEY])
@@ -371,7 +373,7 @@ def _receive_summaries(*, entries: list[dict], sender) -> list[Receipt]:
                     info(CODE_NOT_FOUND, texts.stored(NOT_RELEASED, numbers=texts.joined(problems, ", "))),
                 )
                 continue
-            summary = WaybillSummary.objects.create(
+            summary = WaybillSummary(
                 guid=entry["guid"],
                 app_time=entry["appTime"],
                 customs_code=entry["customsCode"],
@@ -392,8 +394,16 @@ def _receive_summaries(*, entries: list[dict], sender) -> list[Receipt]:
                 note=entry.get("note", ""),
                 sender=sender,
             )
-            existing[key] = summary
-            transits = _transits(list(named.values()))
+            existing[key] = summary  # a resend later in this batch is its duplicate
+            pending.append((entry, summary, per_line))
+            receipts[index] = accepted(
+                entry, KEY, texts.stored(LISTS_GROUPED, n=len(named), bill=summary.bill_no)
+            )
+        # written in bulk: the summaries, then every named list's transit row (the newest
+        # grouping of a list in the batch applies), then the history
+        WaybillSummary.objects.bulk_create([summary for _e, summary, _p in pending])
+        transits = _transits([inv for _e, _s, per_line in pending for found in per_line for inv in found])
+        for entry, summary, per_line in pending:
             for line, found in zip(entry["lines"], per_line, strict=True):
                 package = line.get("totalPackageNo", "")
                 for inventory in found:
@@ -401,7 +411,6 @@ def _receive_summaries(*, entries: list[dict], sender) -> list[Receipt]:
                     row.waybill_summary = summary
                     row.bill_no = summary.bill_no
                     row.total_package_no = package
-                    grouped_rows[inventory.pk] = row
                     history.append(
                         _history(
                             inventory,
@@ -412,10 +421,7 @@ def _receive_summaries(*, entries: list[dict], sender) -> list[Receipt]:
                             ),
                         )
                     )
-            _save_transits(list(transits.values()), ["waybill_summary", "bill_no", "total_package_no"])
-            receipts[index] = accepted(
-                entry, KEY, texts.stored(LISTS_GROUPED, n=len(named), bill=summary.bill_no)
-            )
+        _save_transits(list(transits.values()), ["waybill_summary", "bill_no", "total_package_no"])
         rows_insert(history)
     record_rejected_receipts(
         sender=sender, kind="waybill_summary", pairs=list(zip(entries, receipts, strict=True))
@@ -474,7 +480,7 @@ def _receive_arrivals(*, entries: list[dict], sender) -> list[Receipt]:
                 numbers[logistics.pk].update(packages.get((logistics.pk, line.get("totalPackageNo", "")), ()))
         lists = _lists_by_number(numbers)
         existing = _existing(Arrival, keys)
-        history = []
+        history, pending = [], []
         for index, (logistics, arrived_at) in valid.items():
             entry = entries[index]
             key = (logistics.pk, entry[KEY])
@@ -497,7 +503,7 @@ def _receive_arrivals(*, entries: list[dict], sender) -> list[Receipt]:
                     info(CODE_NOT_FOUND, texts.stored(NOT_RELEASED, numbers=texts.joined(problems, ", "))),
                 )
                 continue
-            arrival = Arrival.objects.create(
+            arrival = Arrival(
                 guid=entry["guid"],
                 app_time=entry["appTime"],
                 customs_code=entry["customsCode"],
@@ -516,13 +522,17 @@ def _receive_arrivals(*, entries: list[dict], sender) -> list[Receipt]:
                 note=entry.get("note", ""),
                 sender=sender,
             )
-            existing[key] = arrival
-            transits = _transits(list(named.values()))
-            for inventory in named.values():
+            existing[key] = arrival  # a resend later in this batch is its duplicate
+            pending.append((arrival, list(named.values())))
+            receipts[index] = accepted(entry, KEY, texts.stored(LISTS_ARRIVED, n=len(named)))
+        Arrival.objects.bulk_create([arrival for arrival, _lists in pending])
+        transits = _transits([inv for _a, named in pending for inv in named])
+        for arrival, named in pending:
+            for inventory in named:
                 row = transits[inventory.pk]
-                if row.arrived_at is None:  # the first arrival counts; a second report changes nothing
+                if row.arrived_at is None:  # the first arrival counts; a later report changes nothing
                     row.arrival = arrival
-                    row.arrived_at = arrived_at
+                    row.arrived_at = arrival.arrived_at
                     history.append(
                         _history(
                             inventory,
@@ -531,12 +541,11 @@ def _receive_arrivals(*, entries: list[dict], sender) -> list[Receipt]:
                             texts.stored(
                                 ARRIVED,
                                 cop=arrival.cop_no,
-                                time=timezone.localtime(arrived_at).strftime("%Y-%m-%d %H:%M"),
+                                time=timezone.localtime(arrival.arrived_at).strftime("%Y-%m-%d %H:%M"),
                             ),
                         )
                     )
-            _save_transits(list(transits.values()), ["arrival", "arrived_at"])
-            receipts[index] = accepted(entry, KEY, texts.stored(LISTS_ARRIVED, n=len(named)))
+        _save_transits(list(transits.values()), ["arrival", "arrived_at"])
         rows_insert(history)
     record_rejected_receipts(sender=sender, kind="arrival", pairs=list(zip(entries, receipts, strict=True)))
     return receipts

@@ -13,7 +13,7 @@ from declarations import comparison
 def _case(**changes):
     inventory = NS(
         order_no="ORD-1", ebp_code="EBP", logistics_no="LN-1", logistics_code="LOG", ebc_enterprise_id=1,
-        ebc_code="EBC1", owner_enterprise_id=1, statistics_flag="B",
+        ebc_code="EBC1", owner_enterprise_id=1, statistics_flag="B", trade_mode="9610",
     )  # fmt: skip
     line = NS(gnum=1, total_price=Decimal("100"), currency="502", item_no="SKU-1", gcode="8518220000")
     order = NS(ebc_enterprise_id=1, goods_value=Decimal("150"), currency="142", freight=Decimal("10"))
@@ -65,7 +65,7 @@ def test_summary_statistics_reasons_name_the_flags_in_the_readers_language():
 def _inventory_a():
     return NS(
         order_no="ORD-1", ebp_code="EBP", logistics_no="LN-1", logistics_code="LOG", ebc_enterprise_id=1,
-        ebc_code="EBC1", owner_enterprise_id=1, statistics_flag="A",
+        ebc_code="EBC1", owner_enterprise_id=1, statistics_flag="A", trade_mode="9610",
     )  # fmt: skip
 
 

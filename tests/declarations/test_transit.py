@@ -296,3 +296,24 @@ def test_another_logistics_enterprise_cannot_group_arrive_or_depart_the_lists(ca
     transit = ListTransit.objects.get(inventory=inventory_of(p1))
     assert transit.total_package_no == "PKG-1" and transit.arrived_at is None
     assert inventory_of(p1).status == "released"
+
+
+def test_a_batch_of_reports_is_written_together_and_a_resend_inside_it_is_a_duplicate(cast):
+    p1, p2 = released_parcels(cast, 2)
+    n1, n2 = p1["waybill"]["logisticsNo"], p2["waybill"]["logisticsNo"]
+    first = b.waybill_summary_entry(logistics=cast.logistics, lines=[(n1, "PKG-1", ""), (n2, "PKG-1", "")])
+    regroup = b.waybill_summary_entry(logistics=cast.logistics, lines=[(n2, "PKG-2", "")], bill_no="BILL2")
+    statuses = [r.status for r in send(cast, "waybill_summary", first, dict(first, guid=b.guid()), regroup)]
+    assert statuses == ["accepted", "duplicate", "accepted"]
+    assert dict(ListTransit.objects.values_list("inventory__logistics_no", "total_package_no")) == {
+        n1: "PKG-1",
+        n2: "PKG-2",  # the newest grouping applies
+    }
+    early = b.arrival_entry(logistics=cast.logistics, lines=[(n1, "")], app_time="20260106060000")
+    late = b.arrival_entry(logistics=cast.logistics, lines=[(n1, ""), (n2, "")], app_time="20260106070000")
+    assert [r.status for r in send(cast, "arrival", early, late)] == ["accepted", "accepted"]
+    arrived = {
+        number: when.strftime("%H:%M")
+        for number, when in ListTransit.objects.values_list("inventory__logistics_no", "arrived_at")
+    }
+    assert arrived == {n1: "22:00", n2: "23:00"}  # UTC of 06:00 and 07:00 Beijing time: the first counts

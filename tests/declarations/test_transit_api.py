@@ -74,6 +74,11 @@ def test_a_waybill_summary_then_an_arrival_by_package_with_their_receipts(
     [receipt] = via(client, "arrival", [arrival]).json()
     assert receipt["status"] == "accepted" and "2 parcels arrived" in receipt["info"]
     assert ListTransit.objects.filter(arrived_at__isnull=False, total_package_no="PKG-A").count() == 2
+    polled = api_client_for(cast.ebc).get("/api/v1/inventories/").json()["results"]
+    assert {(r["tradeMode"], r["billNo"], r["totalPackageNo"]) for r in polled} == {
+        ("9610", "BILL2026001", "PKG-A")
+    }
+    assert all(r["arrivedAt"].startswith("2026-01-06T06:30") for r in polled)
 
     # the same messages again: duplicates, nothing new
     assert via(client, "waybill_summary", [summary]).json()[0]["status"] == "duplicate"

@@ -6,7 +6,7 @@ import pytest
 
 from declarations.intake import intake_entries
 from declarations.models import Inventory
-from declarations.transit.models import AutoDeclaration, ListTransit
+from declarations.transit.models import ArrivalRequiredCustoms, AutoDeclaration, ListTransit
 from registration.models import EnterpriseHistory
 
 from . import ceb_builders as b
@@ -98,6 +98,8 @@ def test_a_reviewer_sets_it_in_admin_with_the_change_logged(cast, arrived, otp_c
     assert AutoDeclaration.objects.get(enterprise=cast.ebc).enabled
     history = EnterpriseHistory.objects.filter(enterprise=cast.ebc).latest("id")
     assert history.actor.is_staff
+    page = reviewer.get(f"/admin/transit/autodeclaration/{cast.ebc.pk}/change/").content.decode()
+    assert "暂存的申报清单改为在物流企业运单到达时自动申报" in page  # its change log, in Chinese by default
     assert reviewer.get("/admin/transit/listtransit/").status_code == 200
     # the officer's list screen shows the package and arrival too
     assert "PKG-77" in reviewer.get(f"/admin/transit/listtransit/{arrived.pk}/change/").content.decode()
@@ -109,10 +111,8 @@ def test_staff_without_the_role_cannot_open_the_screens(otp_client_factory, staf
     assert officer.get("/admin/transit/arrivalrequiredcustoms/add/").status_code == 403
     ops = otp_client_factory(staff_factory("ops"))
     assert ops.get("/admin/transit/arrivalrequiredcustoms/add/").status_code == 200
-    assert (
-        ops.post(
-            "/admin/transit/arrivalrequiredcustoms/add/", {"customs_code": "2244", "name": "Pudong"}
-        ).status_code
-        == 302
-    )
+    add = "/admin/transit/arrivalrequiredcustoms/add/"
+    assert ops.post(add, {"customs_code": "22A", "name": "x"}).status_code == 200  # the form says why
+    assert ops.post(add, {"customs_code": "2244", "name": "Pudong"}).status_code == 302
+    assert list(ArrivalRequiredCustoms.objects.values_list("customs_code", flat=True)) == ["2244"]
     assert ListTransit.objects.count() == 0
