@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -23,6 +23,7 @@ from . import selectors, services
 from .models import DutyForm, TaxBill
 
 PAGE_SIZE = 50
+PAGE = OpenApiParameter("page", OpenApiTypes.INT, description="page number, from 1 (default 1)")
 
 
 def _money(value) -> str | None:
@@ -81,11 +82,13 @@ class _Scoped(APIView):
 
 
 class FormListView(_Scoped):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="duties_forms_list", parameters=[PAGE], responses=OpenApiTypes.OBJECT)
     def get(self, request):
-        page = Paginator(
-            selectors.duty_forms_for(enterprise=request_enterprise(request)), PAGE_SIZE
-        ).get_page(request.query_params.get("page"))
+        raw = request.query_params.get("page", "1")
+        if not (raw.isdigit() and len(raw) < 10 and int(raw) >= 1):
+            raise ApplicationError("invalid_page", _("Give the page as a number from 1."), field="page")
+        forms = selectors.duty_forms_for(enterprise=request_enterprise(request))
+        page = Paginator(forms, PAGE_SIZE).get_page(int(raw))
         return Response(
             {
                 "results": [form_json(form, lines=False) for form in page],
