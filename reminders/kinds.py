@@ -536,7 +536,10 @@ def tax_bill(ctx: Context) -> Iterator[Due]:
     today = ctx.today
     rows = (
         TaxBill.objects.filter(
-            paid_at__isnull=True, due_date__isnull=False, due_date__lte=today + dt.timedelta(days=7)
+            paid_at__isnull=True,
+            form__status="waiting_for_payment",
+            due_date__isnull=False,
+            due_date__lte=today + dt.timedelta(days=7),
         )
         .values_list(
             "pk",

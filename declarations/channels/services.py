@@ -529,8 +529,11 @@ def red_list_reject(*, inventory, actor, reason: str):
         )
 
     def record(row):
+        from declarations.duties.services import duty_form_void_for_inventory
+
         row.return_reasons = [{"field": "", "reason": reason.strip()}]
         row.save(update_fields=["return_reasons", "updated_at"])
+        duty_form_void_for_inventory(inventory=row, actor=actor)  # pulled back, then rejected
         receipts_record_list_moves(inventories=[row])
 
     return run_transition(

@@ -8,6 +8,8 @@ from django.db.models import Case, IntegerField, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from customs_portal.admin_queues import LargeQueueAdminMixin, QueueAdminMixin
+
 from .models import (
     DutyForm,
     DutyFormHistory,
@@ -20,7 +22,7 @@ from .models import (
 
 
 @admin.register(DutyRate)
-class DutyRateAdmin(admin.ModelAdmin):
+class DutyRateAdmin(QueueAdminMixin, admin.ModelAdmin):
     list_display = ["hs_prefix", "description", "rate", "effective_from", "effective_to", "source"]
     list_filter = ["effective_from"]
     search_fields = ["hs_prefix", "description", "source"]
@@ -72,7 +74,7 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(DutyForm)
-class DutyFormAdmin(ReadOnlyAdmin):
+class DutyFormAdmin(LargeQueueAdminMixin, ReadOnlyAdmin):
     list_display = ["__str__", "inventory", "enterprise", "released_at", "duty_total", "status"]
     list_filter = ["status"]
     search_fields = ["inventory__invt_no", "enterprise__name", "enterprise__customs_code", "bill__number"]
@@ -97,7 +99,7 @@ class OverdueFilter(admin.SimpleListFilter):
 
 
 @admin.register(UnpaidTaxBill)
-class UnpaidTaxBillAdmin(ReadOnlyAdmin):
+class UnpaidTaxBillAdmin(QueueAdminMixin, ReadOnlyAdmin):
     """The queue: unpaid bills, overdue first, then by due date."""
 
     list_display = ["number", "enterprise", "inventory", "amount", "issued_on", "due_date", "overdue"]
@@ -137,7 +139,7 @@ class UnpaidTaxBillAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PaymentAttempt)
-class PaymentAttemptAdmin(ReadOnlyAdmin):
+class PaymentAttemptAdmin(QueueAdminMixin, ReadOnlyAdmin):
     list_display = [
         "reference",
         "bill",
@@ -150,10 +152,11 @@ class PaymentAttemptAdmin(ReadOnlyAdmin):
     ]
     list_filter = ["status", "provider"]
     search_fields = ["reference", "provider_reference", "bill__number"]
+    list_select_related = ["bill"]
 
 
 @admin.register(PaymentCallback)
-class PaymentCallbackAdmin(ReadOnlyAdmin):
+class PaymentCallbackAdmin(LargeQueueAdminMixin, ReadOnlyAdmin):
     list_display = ["received_at", "reference", "outcome", "remote_addr"]
     list_filter = ["outcome"]
     search_fields = ["reference"]

@@ -8,21 +8,25 @@ A form of another enterprise is 404; anonymous is 401.
 """
 
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from customs_portal.api import request_enterprise
+from customs_portal.api_schema import ErrorSerializer
 from customs_portal.errors import ApplicationError
 
 from . import selectors, services
 from .models import DutyForm, TaxBill
 
 PAGE_SIZE = 50
+NO_PAGE = OpenApiResponse(ErrorSerializer, description="No such page.")
+PAGE = OpenApiParameter("page", OpenApiTypes.INT, description="page number, from 1 (default 1)")
 
 
 def _money(value) -> str | None:
@@ -81,11 +85,17 @@ class _Scoped(APIView):
 
 
 class FormListView(_Scoped):
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        operation_id="duties_forms_list",
+        parameters=[PAGE],
+        responses={200: OpenApiTypes.OBJECT, 404: NO_PAGE},
+    )
     def get(self, request):
-        page = Paginator(
-            selectors.duty_forms_for(enterprise=request_enterprise(request)), PAGE_SIZE
-        ).get_page(request.query_params.get("page"))
+        raw = request.query_params.get("page", "1")
+        if not (raw.isdigit() and len(raw) < 10 and int(raw) >= 1):
+            raise Http404  # as DRF's page-number pagination answers a page that is not one
+        forms = selectors.duty_forms_for(enterprise=request_enterprise(request))
+        page = Paginator(forms, PAGE_SIZE).get_page(int(raw))
         return Response(
             {
                 "results": [form_json(form, lines=False) for form in page],

@@ -91,6 +91,7 @@ class DutyFormStatus(models.TextChoices):
     WAITING_FOR_PAYMENT = "waiting_for_payment", _("Waiting for payment")
     PAID = "paid", _("Duty paid")
     EXEMPT = "exempt", _("Exempt (duty under the threshold)")
+    VOID = "void", _("Void: the list was cancelled or rejected")
 
 
 class DutyForm(models.Model):
@@ -134,6 +135,14 @@ class DutyForm(models.Model):
     @transition(field=status, source=DutyFormStatus.WAITING_FOR_PAYMENT, target=DutyFormStatus.PAID)
     def pay(self):
         """The provider confirmed the payment of the form's tax bill."""
+
+    @transition(
+        field=status,
+        source=[DutyFormStatus.WAITING_FOR_PAYMENT, DutyFormStatus.EXEMPT],
+        target=DutyFormStatus.VOID,
+    )
+    def void(self):
+        """The list was cancelled (CEB605) or rejected after a pull-back: nothing is owed."""
 
 
 class DutyLine(models.Model):
@@ -213,12 +222,16 @@ class TaxBill(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return bool(not self.is_paid and self.due_date and timezone.localdate() > self.due_date)
+        return bool(self.is_payable and self.due_date and timezone.localdate() > self.due_date)
+
+    @property
+    def is_payable(self) -> bool:
+        return not self.is_paid and self.form.status == DutyFormStatus.WAITING_FOR_PAYMENT
 
 
 class UnpaidTaxBillManager(models.Manager):
     def get_queryset(self):
-        return super().get_queryset().filter(paid_at__isnull=True)
+        return super().get_queryset().filter(paid_at__isnull=True, form__status="waiting_for_payment")
 
 
 class UnpaidTaxBill(TaxBill):
@@ -274,6 +287,7 @@ class CallbackOutcome(models.TextChoices):
     FAILED = "failed", _("Accepted: payment failed")
     DUPLICATE = "duplicate", _("Replay of a callback already taken in")
     ALREADY_PAID = "already_paid", _("Bill already paid by another payment")
+    VOID = "void", _("Bill void: the payment is to be refunded")
     FORGED = "forged", _("Refused: bad signature")
     AMOUNT_MISMATCH = "amount_mismatch", _("Refused: amount differs from the bill")
     UNKNOWN = "unknown", _("Refused: unknown payment")

@@ -62,6 +62,9 @@ FORM_EXEMPT = texts.define(
     "duties.form_exempt",
     _("Released with export-duty goods: declared on a form of its own; duty of RMB 50 or less is exempt."),
 )
+FORM_VOID = texts.define(
+    "duties.form_void", _("Declaration list %(list)s was cancelled or rejected: the tax bill is void.")
+)
 FORM_PAID = texts.define("duties.form_paid", _("Tax bill %(bill)s paid (provider reference %(reference)s)."))
 BILL_ISSUED = texts.define("duties.notice.bill_issued", _("Tax bill %(bill)s: export duty RMB %(amount)s"))
 BILL_ISSUED_BODY = texts.define(
@@ -270,6 +273,22 @@ def _notify_bills(forms, bill_of, inventories) -> None:
             )
 
 
+def duty_form_void_for_inventory(*, inventory, actor=None) -> DutyForm | None:
+    """The list was cancelled or rejected: its unpaid (or exempt) duty form is void. A paid
+    form stays paid (a refund is customs' own procedure). Runs in the caller's transaction."""
+    form = DutyForm.objects.filter(inventory_id=inventory.pk).first()
+    if form is None or form.status not in (DutyFormStatus.WAITING_FOR_PAYMENT, DutyFormStatus.EXEMPT):
+        return form
+    return run_transition(
+        instance=form,
+        transition="void",
+        history_model=DutyFormHistory,
+        actor=actor,
+        actor_label="" if getattr(actor, "pk", None) else SYSTEM_ACTOR,
+        reason=texts.stored(FORM_VOID, list=inventory.invt_no or inventory.cop_no),
+    )
+
+
 # --- payment ---------------------------------------------------------------------------------
 def payment_provider():
     from django.utils.module_loading import import_string
@@ -287,6 +306,10 @@ def tax_bill_pay_start(*, bill: TaxBill, actor, return_url: str) -> str:
         locked = TaxBill.objects.select_for_update().get(pk=bill.pk)
         if locked.is_paid:
             raise ApplicationError("already_paid", _("This tax bill is already paid."))
+        if not locked.is_payable:
+            raise ApplicationError(
+                "void", _("This tax bill is void: its declaration list was cancelled or rejected.")
+            )
         pending = locked.attempts.filter(status=AttemptStatus.PENDING, provider=provider.name).first()
         if pending is not None:
             return provider.resume(attempt=pending, return_url=return_url)
@@ -317,6 +340,9 @@ def _confirm(*, attempt_pk: int, provider_reference: str, via: str) -> str:
             # the money was taken twice: customs refunds it; the bill stays paid by the first
             log.warning("tax bill %s paid again by %s: refund needed", bill.number, attempt.reference)
             return CallbackOutcome.ALREADY_PAID
+        if bill.form.status != DutyFormStatus.WAITING_FOR_PAYMENT:
+            log.warning("void tax bill %s paid by %s: refund needed", bill.number, attempt.reference)
+            return CallbackOutcome.VOID
         bill.paid_at = now
         bill.provider, bill.provider_reference, bill.paid_attempt = (
             attempt.provider,

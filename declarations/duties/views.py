@@ -46,7 +46,7 @@ class DutyFormDetailView(EnterpriseMemberRequiredMixin, View):
             "lines": form.lines.order_by("gnum"),
             "history": form.history.select_related("actor").order_by("at", "id"),
             "waiting": bill is not None
-            and not bill.is_paid
+            and bill.is_payable
             and bill.attempts.filter(status=AttemptStatus.PENDING).exists(),
         }
         return render(request, "declarations/duties/form_detail.html", context)
@@ -62,7 +62,7 @@ class PayView(EnterpriseMemberRequiredMixin, View):
 
     def get(self, request, pk):
         form, bill = self._bill_or_back(pk)
-        if bill is None or bill.is_paid:
+        if bill is None or not bill.is_payable:
             return redirect("duties:form_detail", pk=form.pk)
         return render(request, "declarations/duties/pay_check.html", {"form": form, "bill": bill})
 

@@ -204,6 +204,9 @@ def inventory_cancel_decide(
                 actor=actor,
                 reason=texts.stored(CANCEL_APPROVED, reason=locked.reason),
             )
+            from declarations.duties.services import duty_form_void_for_inventory
+
+            duty_form_void_for_inventory(inventory=locked.inventory, actor=actor)
             locked.status = CancelStatus.APPROVED
         else:
             locked.status = CancelStatus.REFUSED

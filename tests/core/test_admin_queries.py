@@ -44,6 +44,11 @@ QUEUES = [
     ("/admin/channels/channeldecision/", "risk_officer", "channels.ChannelDecision", {}),
     ("/admin/channels/redlist/", "risk_officer", "declarations.Inventory", {"status": "under_review"}),
     ("/admin/channels/releasedlist/", "risk_officer", "declarations.Inventory", {"status": "released"}),
+    ("/admin/duties/dutyrate/", "risk_officer", "duties.DutyRate", {}),
+    ("/admin/duties/dutyform/", "reviewer", "duties.DutyForm", {}),
+    ("/admin/duties/unpaidtaxbill/", "reviewer", "duties.TaxBill", {"form": EACH}),
+    ("/admin/duties/paymentattempt/", "reviewer", "duties.PaymentAttempt", {}),
+    ("/admin/duties/paymentcallback/", "reviewer", "duties.PaymentCallback", {}),
 ]  # fmt: skip
 
 
@@ -52,6 +57,8 @@ VALID = {
     "authorization.Authorization": {"agent": EACH, "valid_from": dt.date(2026, 1, 1), "valid_to": dt.date(2026, 12, 31)},
     "authorization.AuthorizationChange": {"authorization": EACH, "valid_from": dt.date(2026, 1, 1), "valid_to": dt.date(2026, 12, 31)},
     "registration.EnterpriseAPIKey": {"name": "platform"},
+    "duties.DutyForm": {"inventory": EACH},
+    "duties.TaxBill": {"paid_attempt": None},
 }  # fmt: skip
 
 

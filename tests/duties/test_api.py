@@ -54,3 +54,11 @@ def test_api_hides_another_enterprises_forms(form, api_client_for, enterprise_fa
     )
     assert not SandboxTransaction.objects.exists()
     assert APIClient().get(f"/api/v1/duties/forms/{form.pk}/").status_code == 401
+
+
+@pytest.mark.django_db
+def test_api_answers_not_found_for_a_page_that_is_not_a_number(form, api_client_for, exporter):
+    api = api_client_for(exporter)
+    for page in ("0", "-1", "abc"):
+        assert api.get(f"/api/v1/duties/forms/?page={page}").status_code == 404
+    assert [item["id"] for item in api.get("/api/v1/duties/forms/?page=1").json()["results"]] == [form.pk]

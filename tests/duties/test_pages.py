@@ -115,3 +115,13 @@ def test_chinese_pages_read_in_chinese(form, client, trader_factory, exporter):
         reverse("duties:form_detail", args=[form.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
     ).content.decode()
     assert "等待缴款" in page and "税款缴款书" in page
+
+
+@pytest.mark.django_db
+def test_sandbox_checkout_is_not_there_when_a_real_provider_is_configured(form, owner_client, settings):
+    from declarations.duties.services import tax_bill_pay_start
+
+    url = tax_bill_pay_start(bill=form.bill, actor=None, return_url="/")
+    assert owner_client.get(url).status_code == 200
+    settings.DUTY_PAYMENT_PROVIDER = "declarations.duties.payments.PaymentProvider"
+    assert owner_client.get(url).status_code == 404

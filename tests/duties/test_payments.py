@@ -237,3 +237,35 @@ def test_two_concurrent_callbacks_pay_the_bill_exactly_once(make_declared, duty_
     bill.refresh_from_db()
     assert bill.is_paid
     assert bill.form.history.filter(to_status="paid").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_cancelled_list_voids_its_unpaid_bill_and_it_can_no_longer_be_paid(bill, staff_factory):
+    from customs_portal.errors import ApplicationError
+    from declarations.models import InventoryCancelRequest
+    from declarations.services.cancels import inventory_cancel_decide
+    from reminders.kinds import Context, tax_bill
+
+    tx = start(bill)
+    inventory = bill.form.inventory
+    request = InventoryCancelRequest.objects.create(
+        inventory=inventory,
+        guid="g",
+        app_time="20260101000000",
+        cop_no=inventory.cop_no,
+        invt_no=inventory.invt_no,
+        reason="parcel lost",
+        sender=inventory.ebc_enterprise,
+    )
+    inventory_cancel_decide(request=request, actor=staff_factory("reviewer"), approve=True)
+    bill.refresh_from_db()
+    assert bill.form.status == "void" and not bill.is_payable
+    assert bill.form.history.filter(to_status="void").count() == 1
+    with pytest.raises(ApplicationError) as exc:
+        services.tax_bill_pay_start(bill=bill, actor=None, return_url="/")
+    assert exc.value.code == "void"
+    assert list(tax_bill(Context(bill.due_date))) == []
+    # money the provider took for a void bill is recorded for a refund, never marks it paid
+    SandboxProvider.drive(provider_reference=tx.provider_reference, outcome="paid")
+    bill.refresh_from_db()
+    assert not bill.is_paid and PaymentCallback.objects.get().outcome == CallbackOutcome.VOID
