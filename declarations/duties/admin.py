@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.admin_queues import LargeQueueAdminMixin, QueueAdminMixin
+from customs_portal.code_tables.admin import code_display
 
 from .models import (
     DutyForm,
@@ -46,7 +47,7 @@ class DutyLineInline(ReadOnlyInline):
         "gnum",
         "gcode",
         "gname",
-        "currency",
+        "currency_named",
         "total_price",
         "exchange_rate",
         "customs_value",
@@ -54,6 +55,7 @@ class DutyLineInline(ReadOnlyInline):
         "duty",
     ]
     readonly_fields = fields
+    currency_named = code_display("currency", "currency", _("currency"))
 
 
 class DutyFormHistoryInline(ReadOnlyInline):
