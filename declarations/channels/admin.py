@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal import texts
@@ -203,7 +203,7 @@ def _facts(obj):
         (_("Value"), f"{obj.total_value:.2f}"),
         (_("Licence number"), obj.license_no or "—"),
         (_("Declared"), _when(obj.declared_at)),
-        (_("Released"), _when(obj.released_at)),
+        (pgettext_lazy("time", "Released"), _when(obj.released_at)),
     ]
 
 
@@ -311,7 +311,7 @@ class ListAdminBase(LargeQueueAdminMixin, RiskOfficerOnly, admin.ModelAdmin):
     def declared(self, obj):
         return _when(obj.declared_at)
 
-    @admin.display(description=_("Released"), ordering="released_at")
+    @admin.display(description=pgettext_lazy("time", "Released"), ordering="released_at")
     def released(self, obj):
         return _when(obj.released_at)
 
