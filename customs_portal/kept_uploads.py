@@ -62,15 +62,34 @@ def keep(request, purpose: str, field: str, upload) -> dict:
     return store[field]
 
 
+def keep_many(request, purpose: str, field: str, uploads) -> dict:
+    """Keep the checked uploads of a multiple-file field (replacing the ones kept before)."""
+    store = _store(request, purpose)
+    old = store.pop(field, None)
+    for part in (old or {}).get("parts", []):
+        discard_one(part)
+    parts = [keep(request, purpose, f"{field}.{n}", upload) for n, upload in enumerate(uploads)]
+    for n in range(len(parts)):
+        store.pop(f"{field}.{n}")
+    store[field] = {"name": ", ".join(p["name"] for p in parts), "parts": parts, "path": parts[0]["path"]}
+    request.session.modified = True
+    return store[field]
+
+
 def open_kept(meta: dict) -> File:
     """A kept file, open for the service that stores it (the caller closes it)."""
     handle = (_root() / meta["path"]).open("rb")
     return File(handle, name=meta["name"])
 
 
+def open_kept_many(meta: dict) -> list[File]:
+    return [open_kept(part) for part in meta["parts"]]
+
+
 def discard_one(meta: dict | None) -> None:
     if meta:
-        (_root() / meta["path"]).unlink(missing_ok=True)
+        for part in meta.get("parts", [meta]):
+            (_root() / part["path"]).unlink(missing_ok=True)
 
 
 def discard(request, purpose: str) -> None:
