@@ -7,6 +7,7 @@ app_name = "authorization"
 urlpatterns = [
     path("list/", views.AuthorizationListView.as_view(), name="list"),
     path("new/", views.AuthorizationCreateView.as_view(), name="create"),
+    path("new/check/", views.AuthorizationCreateCheckView.as_view(), name="create_check"),
     path("import/", views.ImportView.as_view(), name="import"),
     path("settings/", views.PreferenceView.as_view(), name="preferences"),
     path("<int:pk>/", views.AuthorizationDetailView.as_view(), name="detail"),

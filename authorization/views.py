@@ -2,6 +2,7 @@
 signed-in user's enterprise: another enterprise's authorization is simply not found (404)."""
 
 import secrets
+import uuid
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views import View
 
+from customs_portal import kept_uploads
 from customs_portal.errors import ApplicationError
 from customs_portal.permissions import EnterpriseMemberRequiredMixin
 from customs_portal.uploads import upload_response
@@ -43,7 +45,7 @@ PAGE_SIZE = 20
 FORM_PAGES = {
     "authorization/create.html": (
         gettext_lazy("New declaration authorization"),
-        gettext_lazy("Send for confirmation"),
+        gettext_lazy("Continue"),
     ),
     "authorization/confirm.html": (gettext_lazy("Confirm the authorization"), gettext_lazy("Confirm")),
     "authorization/revoke.html": (
@@ -133,50 +135,142 @@ class AuthorizationCreateView(EnterpriseMemberRequiredMixin, View):
 
     def get(self, request):
         self.check_role()
-        return render(
-            request, self.template_name, {"form": AuthorizationCreateForm(enterprise=self.enterprise)}
+        pending = request.session.get(_create_key(self.enterprise))  # back from the check page
+        form = AuthorizationCreateForm(
+            initial=pending["answers"] if pending else None, enterprise=self.enterprise
         )
+        form.kept_uploads = kept_uploads.kept(request, _uploads(self.enterprise))
+        return render(request, self.template_name, {"form": form})
 
     def post(self, request):
+        """Valid answers lead to the check page (nothing is sent yet); a scan that passed its
+        checks is kept on the server for the check page, or across a failed submission."""
         self.check_role()
+        kept = kept_uploads.kept(request, _uploads(self.enterprise))
         form = AuthorizationCreateForm(request.POST, request.FILES, enterprise=self.enterprise)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                authorization = services.authorization_create(
-                    enterprise=self.enterprise,
-                    as_party=data["as_party"],
-                    counterparty=data["counterparty"],
-                    scope=data["scope"],
-                    valid_from=data["valid_from"],
-                    valid_to=data["valid_to"],
-                    auto_renew=data["auto_renew"],
-                    power_of_attorney=data["power_of_attorney"],
-                    documents=data["documents"],
-                    own_contact={k: data[k] for k in ("contact_name", "contact_phone", "contact_email")},
-                    actor=request.user,
-                )
-            except ApplicationError as exc:
-                _apply_service_error(form, exc)
-            else:
-                if authorization.status == S.UNDER_REVIEW:
-                    messages.success(
-                        request, _("Confirmed automatically by the other party: customs reviews it now.")
-                    )
-                else:
-                    messages.success(request, _("Sent to the other party for confirmation."))
-                overlapping = list(selectors.overlapping_authorizations(authorization=authorization))
-                if overlapping:
-                    messages.warning(
-                        request,
-                        _(
-                            "Note: it overlaps %(numbers)s, already between the same two enterprises for "
-                            "the same goods on some of the same days. Revoke those you no longer need."
-                        )
-                        % {"numbers": ", ".join(str(other) for other in overlapping)},
-                    )
-                return redirect("authorization:detail", authorization.pk)
+        valid = form.is_valid()
+        if request.FILES.get("power_of_attorney") and "power_of_attorney" not in form.errors:
+            kept["power_of_attorney"] = kept_uploads.keep(
+                request, _uploads(self.enterprise), "power_of_attorney", request.FILES["power_of_attorney"]
+            )
+        if request.FILES.getlist("documents") and "documents" not in form.errors:
+            kept["documents"] = kept_uploads.keep_many(
+                request, _uploads(self.enterprise), "documents", request.FILES.getlist("documents")
+            )
+        form.kept_uploads = kept
+        if valid:
+            answers = {name: request.POST.get(name, "") for name in form.fields if name not in CREATE_FILES}
+            request.session[_create_key(self.enterprise)] = {"answers": answers, "state": uuid.uuid4().hex}
+            return redirect("authorization:create_check")
         return render(request, self.template_name, {"form": form}, status=400)
+
+
+CREATE_FILES = ("power_of_attorney", "documents")
+
+
+def _uploads(enterprise) -> str:
+    """The kept uploads (customs_portal.kept_uploads) of an enterprise's new authorization."""
+    return f"authorization_create:{enterprise.pk}"
+
+
+def _create_key(enterprise) -> str:
+    return f"authorization_create_pending:{enterprise.pk}"
+
+
+class AuthorizationCreateCheckView(EnterpriseMemberRequiredMixin, View):
+    """Check a new authorization before sending it (a legal act): what will be sent, the
+    declaration beside the button. The answers are validated again when sent; a POST from an
+    older check page (the answers changed since) is refused."""
+
+    template_name = "authorization/create_check.html"
+
+    def _form(self, pending):
+        form = AuthorizationCreateForm(pending["answers"], enterprise=self.enterprise)
+        form.is_valid()
+        return form
+
+    def get(self, request):
+        pending = request.session.get(_create_key(self.enterprise))
+        if not pending:
+            return redirect("authorization:create")
+        form = self._form(pending)
+        if form.errors:
+            return render(request, AuthorizationCreateView.template_name, {"form": form}, status=400)
+        kept = kept_uploads.kept(request, _uploads(self.enterprise))
+        rows = []
+        for field in form:
+            if field.name in CREATE_FILES:
+                value = kept.get(field.name, {}).get("name") or _("None")
+            elif field.name == "counterparty_code":
+                other = form.cleaned_data["counterparty"]
+                value = f"{other.name} ({pending['answers'][field.name]})"
+            elif field.name == "auto_renew":
+                value = _("Yes") if form.cleaned_data["auto_renew"] else _("No")
+            else:
+                value = pending["answers"].get(field.name, "")
+                value = dict(getattr(field.field, "choices", ()) or ()).get(value, value)
+            rows.append((field.label, value, field.name))
+        context = {"rows": rows, "state": pending["state"]}
+        return render(request, self.template_name, context)
+
+    def post(self, request):
+        pending = request.session.get(_create_key(self.enterprise))
+        if not pending:
+            return redirect("authorization:create")
+        if request.POST.get("state") != pending["state"]:
+            messages.error(
+                request,
+                _("The authorization changed after this page was shown. Check it again before you send it."),
+            )
+            return redirect("authorization:create_check")
+        form = self._form(pending)
+        if form.errors:  # the rules again, at sending time
+            return render(request, AuthorizationCreateView.template_name, {"form": form}, status=400)
+        data = form.cleaned_data
+        kept = kept_uploads.kept(request, _uploads(self.enterprise))
+        poa = kept_uploads.open_kept(kept["power_of_attorney"]) if "power_of_attorney" in kept else None
+        documents = kept_uploads.open_kept_many(kept["documents"]) if "documents" in kept else []
+        try:
+            authorization = services.authorization_create(
+                enterprise=self.enterprise,
+                as_party=data["as_party"],
+                counterparty=data["counterparty"],
+                scope=data["scope"],
+                valid_from=data["valid_from"],
+                valid_to=data["valid_to"],
+                auto_renew=data["auto_renew"],
+                power_of_attorney=poa,
+                documents=documents,
+                own_contact={k: data[k] for k in ("contact_name", "contact_phone", "contact_email")},
+                actor=request.user,
+            )
+        except ApplicationError as exc:
+            _apply_service_error(form, exc)
+            form.kept_uploads = kept
+            return render(request, AuthorizationCreateView.template_name, {"form": form}, status=400)
+        finally:
+            for handle in [poa, *documents]:
+                if handle is not None:
+                    handle.close()
+        kept_uploads.discard(request, _uploads(self.enterprise))
+        request.session.pop(_create_key(self.enterprise), None)
+        if authorization.status == S.UNDER_REVIEW:
+            messages.success(
+                request, _("Confirmed automatically by the other party: customs reviews it now.")
+            )
+        else:
+            messages.success(request, _("Sent to the other party for confirmation."))
+        overlapping = list(selectors.overlapping_authorizations(authorization=authorization))
+        if overlapping:
+            messages.warning(
+                request,
+                _(
+                    "Note: it overlaps %(numbers)s, already between the same two enterprises for "
+                    "the same goods on some of the same days. Revoke those you no longer need."
+                )
+                % {"numbers": ", ".join(str(other) for other in overlapping)},
+            )
+        return redirect("authorization:detail", authorization.pk)
 
 
 class AuthorizationDetailView(AuthorizationMixin, View):

@@ -59,6 +59,12 @@ def _roles_field():
 
 
 class SignupForm(_Checks, forms.Form):
+    """The sign-up's answers. ``kept_uploads`` ({field: {"name", ...}}) are scans the server
+    already holds from an earlier submission (customs_portal.kept_uploads): such a field may be
+    left empty, and the page shows the kept file's name with a control to replace it."""
+
+    FILE_FIELDS = ("licence_file", "tax_certificate_file")
+
     name = forms.CharField(label=_("Company name"), max_length=200)
     uscc = forms.CharField(
         label=_("Unified social credit code"),
@@ -108,16 +114,33 @@ class SignupForm(_Checks, forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, kept_uploads=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_uploads = {k: v for k, v in (kept_uploads or {}).items() if k in self.FILE_FIELDS}
+        for name in self.kept_uploads:
+            self.fields[name].required = False
+
     def clean(self):
         data = super().clean()
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
         elif data.get("password1"):
+            # the same rules the service applies, the user's own details included (similarity)
+            user = User(
+                username=data.get("username", ""),
+                email=data.get("contact_email", ""),
+                first_name=(data.get("contact_name") or "")[:150],
+            )
             try:
-                password_validation.validate_password(data["password1"])
+                password_validation.validate_password(data["password1"], user)
             except ValidationError as exc:
                 self.add_error("password1", exc)
         return data
+
+    def answers(self) -> dict:
+        """The cleaned answers a check page shows and the sign-up sends (no files, no password)."""
+        skip = {*self.FILE_FIELDS, "password1", "password2"}
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 
 class VerifyForm(forms.Form):

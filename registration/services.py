@@ -13,6 +13,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import identify_hasher
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -174,6 +175,17 @@ def _log(enterprise: Enterprise, *, actor, reason) -> None:
 
 
 # --- sign-up ----------------------------------------------------------------------------------
+def enterprise_signup_precheck(*, uscc: str, username: str) -> None:
+    """What enterprise_signup would refuse for the USCC or the user name, checked before the
+    sign-up's check page (the sign-up itself checks again: the unique indexes decide a race)."""
+    if _uscc_taken(uscc_normalise(uscc)):
+        raise _uscc_taken_error()
+    if User.objects.filter(username__iexact=username).exists():
+        raise ApplicationError(
+            "username_taken", _("This user name is taken; choose another."), field="username"
+        )
+
+
 def enterprise_signup(
     *,
     name: str,
@@ -187,13 +199,17 @@ def enterprise_signup(
     licence_file,
     tax_certificate_file,
     username: str,
-    password: str,
+    password: str = "",
+    password_hash: str = "",
     pilot_zone: bool = False,
     language: str = "",
 ) -> User:
     """Create the enterprise (awaiting its verification code) and its first user, its administrator.
 
-    ``language`` is the user's (the page's language at sign-up): what they read messages in."""
+    ``language`` is the user's (the page's language at sign-up): what they read messages in.
+    ``password_hash`` instead of ``password``: the browser's sign-up checked the password against
+    the same validators (with the same user details) before its check page and keeps only its
+    hash while the person checks their answers."""
     from .languages import language_normalise
 
     uscc = uscc_normalise(uscc)
@@ -232,11 +248,15 @@ def enterprise_signup(
         is_enterprise_admin=True,
         language=language_normalise(language),
     )
-    try:
-        password_validation.validate_password(password, user)
-    except ValidationError as exc:
-        raise ApplicationError("weak_password", " ".join(exc.messages), field="password1") from None
-    user.set_password(password)
+    if password_hash:
+        identify_hasher(password_hash)  # a hash of this portal's hashers, or ValueError
+        user.password = password_hash
+    else:
+        try:
+            password_validation.validate_password(password, user)
+        except ValidationError as exc:
+            raise ApplicationError("weak_password", " ".join(exc.messages), field="password1") from None
+        user.set_password(password)
 
     try:
         with transaction.atomic():

@@ -6,6 +6,7 @@ app_name = "registration"
 
 urlpatterns = [
     path("signup/", views.signup, name="signup"),
+    path("signup/check/", views.signup_check, name="signup_check"),
     path("verify/", views.verify, name="verify"),
     path("status/", views.status, name="status"),
     path("correct/", views.correct, name="correct"),

@@ -1,9 +1,12 @@
 """Trader pages of registration: sign up, verify, follow the application, correct it, the
 enterprise profile and its operators. Views parse input, check who asks, call one service."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.hashers import make_password
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -12,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from customs_portal import kept_uploads
 from customs_portal.errors import ApplicationError
 from customs_portal.uploads import upload_response
 
@@ -27,7 +31,7 @@ from .forms import (
     VerifyForm,
     apply_error,
 )
-from .models import Enterprise, EnterpriseStatus, NameChange, User
+from .models import Enterprise, EnterpriseStatus, NameChange, Role, User
 
 AUTH_BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -57,47 +61,115 @@ def _approved_only(request):
 
 
 # --- sign-up and verification -----------------------------------------------------------------
+SIGNUP = "signup"  # its kept uploads (customs_portal.kept_uploads)
+SIGNUP_PENDING = "signup_pending"  # session: the checked answers waiting for confirmation
+
+
 def signup(request):
+    """The sign-up's answers. Valid answers lead to the check page; a scan that passed its checks
+    is kept on the server across a failed submission (and shown as already uploaded)."""
     if request.user.is_authenticated:
         return redirect("registration:status" if getattr(request.user, "enterprise", None) else "home")
-    form = SignupForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
+    kept = kept_uploads.kept(request, SIGNUP)
+    if request.method != "POST":
+        pending = request.session.get(SIGNUP_PENDING)
+        form = SignupForm(initial=pending["answers"] if pending else None, kept_uploads=kept)
+        return render(request, "registration/signup.html", {"form": form})
+    form = SignupForm(request.POST, request.FILES, kept_uploads=kept)
+    valid = form.is_valid()
+    for name in SignupForm.FILE_FIELDS:
+        upload = request.FILES.get(name)
+        if upload is not None and name not in form.errors:
+            kept[name] = kept_uploads.keep(request, SIGNUP, name, upload)
+    form.kept_uploads = kept
+    if valid:
         data = form.cleaned_data
         try:
-            user = services.enterprise_signup(
-                name=data["name"],
-                uscc=data["uscc"],
-                address=data["address"],
-                legal_representative=data["legal_representative"],
-                contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"],
-                contact_email=data["contact_email"],
-                roles=data["roles"],
-                pilot_zone=data["pilot_zone"],
-                licence_file=data["licence_file"],
-                tax_certificate_file=data["tax_certificate_file"],
-                username=data["username"],
-                password=data["password1"],
-                language=translation.get_language(),
-            )
+            services.enterprise_signup_precheck(uscc=data["uscc"], username=data["username"])
         except ApplicationError as exc:
             apply_error(form, exc)
         else:
-            login(request, user, backend=AUTH_BACKEND)  # the session key rotates at login
-            try:
-                destination = services.verification_code_send(
-                    user=user, channel=data["channel"], client_address=_client_address(request)
-                )
-            except ApplicationError as exc:
-                messages.error(request, str(exc.message))
-            else:
-                messages.success(
-                    request,
-                    _("Your registration is saved. We sent a verification code to %(destination)s.")
-                    % {"destination": destination},
-                )
-            return redirect("registration:verify")
+            request.session[SIGNUP_PENDING] = {
+                "answers": form.answers(),
+                "password_hash": make_password(data["password1"]),
+                "state": uuid.uuid4().hex,
+            }
+            return redirect("registration:signup_check")
     return render(request, "registration/signup.html", {"form": form})
+
+
+def _signup_rows(answers: dict, kept: dict) -> list[tuple[str, str, str]]:
+    """(label, value, field) for each answer of the check page, in the form's order."""
+    fields = SignupForm.base_fields
+    rows = []
+    for name, field in fields.items():
+        if name in ("password1", "password2"):
+            continue
+        if name in SignupForm.FILE_FIELDS:
+            value = kept[name]["name"]
+        elif name == "roles":
+            value = ", ".join(str(Role(role).label) for role in answers["roles"])
+        elif name == "pilot_zone":
+            value = _("Yes") if answers["pilot_zone"] else _("No")
+        elif name == "channel":
+            value = dict(field.choices)[answers["channel"]]
+        else:
+            value = answers[name]
+        rows.append((field.label, value, name))
+    return rows
+
+
+def signup_check(request):
+    """Check your answers before registering (a legal act): what will be sent, the declaration
+    beside the button. A POST from a page older than the latest answers is refused."""
+    if request.user.is_authenticated:
+        return redirect("registration:status" if getattr(request.user, "enterprise", None) else "home")
+    pending = request.session.get(SIGNUP_PENDING)
+    kept = kept_uploads.kept(request, SIGNUP)
+    if not pending or set(kept) != set(SignupForm.FILE_FIELDS):
+        messages.error(request, _("Fill in the registration form first."))
+        return redirect("registration:signup")
+    if request.method == "POST":
+        if request.POST.get("state") != pending["state"]:
+            messages.error(
+                request,
+                _("Your answers changed after this page was shown. Check them again before you register."),
+            )
+            return redirect("registration:signup_check")
+        answers = dict(pending["answers"])
+        channel = answers.pop("channel")
+        files = {name: kept_uploads.open_kept(kept[name]) for name in SignupForm.FILE_FIELDS}
+        try:
+            user = services.enterprise_signup(
+                **answers,
+                **files,
+                password_hash=pending["password_hash"],
+                language=translation.get_language(),
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+            return redirect("registration:signup")
+        finally:
+            for handle in files.values():
+                handle.close()
+        kept_uploads.discard(request, SIGNUP)
+        request.session.pop(SIGNUP_PENDING, None)
+        login(request, user, backend=AUTH_BACKEND)  # the session key rotates at login
+        try:
+            destination = services.verification_code_send(
+                user=user, channel=channel, client_address=_client_address(request)
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _("Your registration is saved. We sent a verification code to %(destination)s.")
+                % {"destination": destination},
+            )
+        return redirect("registration:verify")
+    context = {"rows": _signup_rows(pending["answers"], kept), "state": pending["state"]}
+    return render(request, "registration/signup_check.html", context)
 
 
 @login_required

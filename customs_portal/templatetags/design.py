@@ -103,72 +103,41 @@ def _anchor(field: forms.BoundField) -> str:
 
 # What a status means, by its stored value, across the portal's state machines: the colour of its tag.
 STATUS_COLOURS = {
-    "green": {
-        "approved",
-        "active",
-        "confirmed",
-        "accepted",
-        "released",
-        "declared",
-        "filed",
-        "done",
-        "verified",
-        "effective",
-        "passed",
-        "cleared",
-        "completed",
-        "reviewed",
-        "departed",
-    },
-    "red": {
-        "rejected",
-        "returned",
-        "revoked",
-        "refused",
-        "failed",
-        "expired",
-        "error",
-        "cancelled",
-        "terminated",
-        "suspended",
-        "overdue",
-        "withdrawn",
-    },
+    # done, in the trader's favour
+    "green": {"approved", "accepted", "released", "departed", "answered", "confirmed"},
+    # refused or ended against the trader
+    "red": {"rejected", "revoked", "expired", "cancelled"},
+    # the trader has something to do
+    "orange": {"returned", "corrections_requested", "supplement_requested", "unverified", "draft"},
+    # waiting for someone else
     "yellow": {
-        "pending",
         "submitted",
-        "awaiting",
-        "awaiting_review",
+        "pending",
+        "pending_review",
         "under_review",
-        "in_review",
-        "waiting",
-        "unverified",
-        "changing",
-        "change_requested",
-        "inspection",
-        "held",
+        "awaiting_confirmation",
+        "open",
+        "resubmitted",
     },
-    "blue": {"stored", "received", "processing", "sent"},
-    "grey": {"draft", "new", "superseded", "closed", "inactive"},
+    # in the process, nothing to do
+    "teal": {"stored", "declared"},
+    "grey": {"closed"},
 }
 _COLOUR_OF = {value: colour for colour, values in STATUS_COLOURS.items() for value in values}
 
 
 @register.simple_tag
 def status_tag(value, label, testid=""):
-    """A status as a tag: ``<strong class="status govuk-tag govuk-tag--…">label</strong>``."""
+    """A status as a tag coloured by what it means: ``<strong class="status govuk-tag …">``."""
     colour = _COLOUR_OF.get(str(value or "").lower(), "grey")
     if testid:
         return format_html(
-            '<strong class="status govuk-tag govuk-tag--{}" data-status="{}" data-testid="{}">{}</strong>',
+            '<strong class="status govuk-tag govuk-tag--{}" data-testid="{}">{}</strong>',
             colour,
-            value,
             testid,
             label,
         )
-    return format_html(
-        '<strong class="status govuk-tag govuk-tag--{}" data-status="{}">{}</strong>', colour, value, label
-    )
+    return format_html('<strong class="status govuk-tag govuk-tag--{}">{}</strong>', colour, label)
 
 
 @register.filter

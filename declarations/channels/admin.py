@@ -12,7 +12,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from casework.admin import CaseAdminMixin
@@ -221,7 +221,7 @@ def _facts(obj):
         (_("Value"), f"{obj.total_value:.2f}"),
         (_("Licence number"), obj.license_no or "—"),
         (_("Declared"), _when(obj.declared_at)),
-        (_("Released"), _when(obj.released_at)),
+        (pgettext_lazy("time", "Released"), _when(obj.released_at)),
         *_transit_facts(obj),
     ]
 
@@ -344,7 +344,7 @@ class ListAdminBase(CaseAdminMixin, LargeQueueAdminMixin, RiskOfficerOnly, admin
     def declared(self, obj):
         return _when(obj.declared_at)
 
-    @admin.display(description=_("Released"), ordering="released_at")
+    @admin.display(description=pgettext_lazy("time", "Released"), ordering="released_at")
     def released(self, obj):
         return _when(obj.released_at)
 

@@ -8,12 +8,16 @@ from .models import AnnualReport, QuestionCategory
 MAX_ATTACHMENTS = 5
 
 
-class AnnualReportForm(forms.ModelForm):
-    declared_true = forms.BooleanField(
+def _declared_true_field():
+    return forms.BooleanField(
         label=_("I declare that this report is true, accurate and complete."),
         required=True,
         error_messages={"required": _("Confirm that the report is true and complete before submitting it.")},
     )
+
+
+class AnnualReportForm(forms.ModelForm):
+    declared_true = _declared_true_field()
 
     class Meta:
         model = AnnualReport
@@ -37,6 +41,19 @@ class AnnualReportForm(forms.ModelForm):
             if data.get(name) is not None and data[name] < 0:
                 self.add_error(name, _("Cannot be negative."))
         return data
+
+
+class AnnualReportAnswersForm(AnnualReportForm):
+    """The report's answers, before the check page (the declaration is made there, beside the
+    button that files it)."""
+
+    declared_true = None
+
+
+class AnnualReportDeclarationForm(forms.Form):
+    """The declaration on the check page, beside the button that files the report."""
+
+    declared_true = _declared_true_field()
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -14,7 +16,13 @@ from customs_portal.uploads import upload_response
 
 from . import selectors, services
 from .business.selectors import officer_for
-from .forms import AnnualReportForm, MessageForm, QuestionForm
+from .forms import (
+    AnnualReportAnswersForm,
+    AnnualReportDeclarationForm,
+    AnnualReportForm,
+    MessageForm,
+    QuestionForm,
+)
 from .glance import enterprise_glance
 from .models import AnnualReportStatus, QuestionAttachment, QuestionStatus
 
@@ -41,37 +49,109 @@ class AnnualReportView(EnterpriseMemberRequiredMixin, View):
         report = selectors.annual_report_for(enterprise=self.enterprise, year=year)
         editable = report is None or report.status == AnnualReportStatus.RETURNED
         if form is None and editable:
+            pending = self.request.session.get(_pending_key(self.enterprise, year))
             initial = {
                 "contact_name": self.enterprise.contact_name,
                 "contact_phone": self.enterprise.contact_phone,
                 "contact_email": self.enterprise.contact_email,
             }
-            form = AnnualReportForm(instance=report, initial=None if report else initial)
+            if pending:  # back from the check page to change an answer
+                initial = pending["answers"]
+            form = AnnualReportAnswersForm(
+                instance=report, initial=initial if pending or not report else None
+            )
         return {"year": year, "report": report, "form": form if editable else None}
 
     def get(self, request):
         return render(request, self.template_name, self._context())
 
     def post(self, request):
+        """The answers: valid ones lead to the check page (nothing is filed yet)."""
         ctx = self._context()
         if ctx["form"] is None:
             messages.error(request, _("The annual report for this year has already been submitted."))
             return redirect("cooperation:annual_report")
-        form = AnnualReportForm(request.POST, instance=ctx["report"])
+        form = AnnualReportAnswersForm(request.POST, instance=ctx["report"])
         if form.is_valid():
-            try:
-                services.annual_report_submit(
-                    enterprise=self.enterprise,
-                    actor=request.user,
-                    data=form.cleaned_data,
-                    declared_true=form.cleaned_data["declared_true"],
-                )
-            except ApplicationError as exc:
-                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
-            else:
-                messages.success(request, _("Your annual report was submitted to customs."))
-                return redirect("cooperation:annual_report")
+            answers = {name: request.POST.get(name, "") for name in form.fields}
+            request.session[_pending_key(self.enterprise, ctx["year"])] = {
+                "answers": answers,
+                "state": uuid.uuid4().hex,
+            }
+            return redirect("cooperation:annual_report_check")
         return render(request, self.template_name, self._context(form), status=400)
+
+
+def _pending_key(enterprise, year) -> str:
+    return f"annual_report_pending:{enterprise.pk}:{year}"
+
+
+class AnnualReportCheckView(EnterpriseMemberRequiredMixin, View):
+    """Check your answers, then file the report (a legal act): the declaration sits beside the
+    button. The answers are validated again when filed; a POST from an older check page (the
+    answers changed since) is refused."""
+
+    template_name = "cooperation/annual_report_check.html"
+
+    def _pending(self, request):
+        year = services.annual_report_year()
+        report = selectors.annual_report_for(enterprise=self.enterprise, year=year)
+        editable = report is None or report.status == AnnualReportStatus.RETURNED
+        return year, report, editable, request.session.get(_pending_key(self.enterprise, year))
+
+    def _render(self, request, *, year, form, pending, status=200):
+        answers = AnnualReportAnswersForm(pending["answers"])
+        rows = []
+        for field in answers:
+            value = pending["answers"].get(field.name, "")
+            choices = dict(getattr(field.field, "choices", ()) or ())
+            rows.append((field.label, choices.get(value, value), field.name))
+        context = {"year": year, "rows": rows, "form": form, "state": pending["state"]}
+        return render(request, self.template_name, context, status=status)
+
+    def get(self, request):
+        year, report, editable, pending = self._pending(request)
+        if not editable or not pending:
+            return redirect("cooperation:annual_report")
+        return self._render(request, year=year, form=AnnualReportDeclarationForm(), pending=pending)
+
+    def post(self, request):
+        year, report, editable, pending = self._pending(request)
+        if not editable:
+            messages.error(request, _("The annual report for this year has already been submitted."))
+            return redirect("cooperation:annual_report")
+        if not pending:
+            return redirect("cooperation:annual_report")
+        if request.POST.get("state") != pending["state"]:
+            messages.error(
+                request,
+                _("The report changed after this page was shown. Check it again before you submit it."),
+            )
+            return redirect("cooperation:annual_report_check")
+        declaration = AnnualReportDeclarationForm(request.POST)
+        if not declaration.is_valid():
+            return self._render(request, year=year, form=declaration, pending=pending, status=400)
+        form = AnnualReportForm({**pending["answers"], "declared_true": "on"}, instance=report)
+        if not form.is_valid():  # the rules again, at filing time
+            return render(
+                request,
+                AnnualReportView.template_name,
+                {"year": year, "report": report, "form": form},
+                status=400,
+            )
+        try:
+            services.annual_report_submit(
+                enterprise=self.enterprise,
+                actor=request.user,
+                data=form.cleaned_data,
+                declared_true=declaration.cleaned_data["declared_true"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+            return redirect("cooperation:annual_report")
+        request.session.pop(_pending_key(self.enterprise, year), None)
+        messages.success(request, _("Your annual report was submitted to customs."))
+        return redirect("cooperation:annual_report")
 
 
 class NoticeListView(EnterpriseMemberRequiredMixin, View):

@@ -56,6 +56,11 @@ def test_owner_requests_broker_confirms_reviewer_approves_owner_revokes(
     owner_page.get_by_label("Signed power of attorney").set_input_files(
         {"name": "power-of-attorney.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )
+    owner_page.get_by_role("button", name="Continue").click()
+    # the check page: what will be sent, the declaration beside the button
+    assert owner_page.get_by_test_id("check-power_of_attorney").inner_text() == "power-of-attorney.pdf"
+    assert broker.name in owner_page.get_by_test_id("check-counterparty_code").inner_text()
+    assert "legal responsibility" in owner_page.get_by_test_id("declaration-text").inner_text()
     owner_page.get_by_role("button", name="Send for confirmation").click()
     assert owner_page.get_by_test_id("status").inner_text() == "Awaiting the other party's confirmation"
     number = owner_page.get_by_test_id("number").inner_text()

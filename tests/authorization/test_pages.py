@@ -56,6 +56,16 @@ def url(name, auth=None):
     return reverse(f"authorization:{name}", args=[auth.pk] if auth is not None else [])
 
 
+def create_and_send(client, data, **kwargs):
+    """Fill in a new authorization, then send it from the check page: that last response."""
+    answered = client.post(url("create"), data)
+    assert answered.status_code == 302 and answered["Location"] == url("create_check"), (
+        answered.context and answered.context["form"].errors
+    )
+    state = client.get(url("create_check")).context["state"]
+    return client.post(url("create_check"), {"state": state}, **kwargs)
+
+
 def create_data(broker, **overrides):
     data = {
         "as_party": "principal",
@@ -208,8 +218,8 @@ def test_list_refuses_a_bad_filter_with_a_message(owner_client):
 
 # --- starting, confirming, reviewing, revoking --------------------------------------------
 def test_owner_requests_in_the_browser(owner, broker, owner_client, broker_user, pdf_upload):
-    response = owner_client.post(
-        url("create"),
+    response = create_and_send(
+        owner_client,
         {
             **create_data(broker),
             "power_of_attorney": pdf_upload(),
@@ -293,7 +303,7 @@ def test_broker_confirms_and_sees_the_due_date(
 def test_a_request_without_the_power_of_attorney_leaves_it_to_the_confirming_party(
     owner, broker, owner_client, broker_client, pdf_upload
 ):
-    assert owner_client.post(url("create"), create_data(broker)).status_code == 302
+    assert create_and_send(owner_client, create_data(broker)).status_code == 302
     auth = Authorization.objects.get()
     assert not auth.power_of_attorney and auth.status == "awaiting_confirmation"
     contact = {"contact_name": "a", "contact_phone": "1", "contact_email": "a@example.com"}
@@ -517,8 +527,8 @@ def test_a_new_overlapping_authorization_is_created_with_a_warning_naming_the_ot
     authorization_factory(owner, broker, scope="import", valid_from=D(2026, 7, 1), valid_to=D(2027, 6, 30))
     authorization_factory(owner, broker, scope="export", status="revoked")
     authorization_factory(owner, enterprise_factory(roles=("broker",)), scope="export")
-    response = owner_client.post(
-        url("create"), {**create_data(broker), "power_of_attorney": pdf_upload()}, follow=True
+    response = create_and_send(
+        owner_client, {**create_data(broker), "power_of_attorney": pdf_upload()}, follow=True
     )
     assert response.status_code == 200 and Authorization.objects.count() == 6  # created all the same
     warnings = [str(m) for m in response.context["messages"] if m.level_tag == "warning"]
@@ -529,8 +539,8 @@ def test_a_new_overlapping_authorization_is_created_with_a_warning_naming_the_ot
 def test_a_first_authorization_between_two_parties_gets_no_overlap_warning(
     owner, broker, owner_client, pdf_upload
 ):
-    response = owner_client.post(
-        url("create"), {**create_data(broker), "power_of_attorney": pdf_upload()}, follow=True
+    response = create_and_send(
+        owner_client, {**create_data(broker), "power_of_attorney": pdf_upload()}, follow=True
     )
     assert not [m for m in response.context["messages"] if m.level_tag == "warning"]
 
@@ -549,3 +559,54 @@ def test_revoke_looks_destructive_and_asks_before_it_acts(owner, broker, owner_c
     assert page.status_code == 200 and fetch(auth).status == "approved"
     assert re.search(r'<button type="submit" class="danger" data-testid="submit">', html)
     assert "ends the authorization at once" in html
+
+
+# --- the check page before sending ------------------------------------------------------------
+def test_nothing_is_sent_before_the_check_page_which_shows_what_will_be_sent(
+    broker, owner_client, pdf_upload
+):
+    response = owner_client.post(
+        url("create"), {**create_data(broker), "power_of_attorney": pdf_upload("my-poa.pdf")}
+    )
+    assert response.status_code == 302 and not Authorization.objects.exists()
+    html = owner_client.get(url("create_check"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="check-power_of_attorney">my-poa.pdf<' in html
+    assert broker.name in html and "2027-06-30" in html and "Ms Li" in html
+    form = html.split(f'action="{url("create_check")}"')[1]
+    assert form.index('data-testid="declaration-text"') < form.index('data-testid="confirm-submit"')
+
+
+def test_a_stale_check_page_is_refused(broker, owner_client):
+    owner_client.post(url("create"), create_data(broker))
+    old = owner_client.get(url("create_check")).context["state"]
+    owner_client.post(url("create"), create_data(broker, valid_to="2027-05-31"))
+    response = owner_client.post(url("create_check"), {"state": old})
+    assert response.status_code == 302 and response["Location"] == url("create_check")
+    assert not Authorization.objects.exists()
+    fresh = owner_client.get(url("create_check")).context["state"]
+    owner_client.post(url("create_check"), {"state": fresh})
+    assert str(Authorization.objects.get().valid_to) == "2027-05-31"
+
+
+def test_a_failed_submission_keeps_the_power_of_attorney(broker, owner_client, pdf_upload):
+    html = owner_client.post(
+        url("create"),
+        {**create_data(broker, contact_email="nope"), "power_of_attorney": pdf_upload("kept.pdf")},
+        HTTP_ACCEPT_LANGUAGE="en",
+    ).content.decode()
+    assert 'data-testid="kept-power_of_attorney"' in html and "kept.pdf" in html
+    owner_client.post(url("create"), create_data(broker))  # corrected, the file not chosen again
+    state = owner_client.get(url("create_check")).context["state"]
+    owner_client.post(url("create_check"), {"state": state})
+    assert Authorization.objects.get().power_of_attorney
+
+
+def test_the_check_page_is_the_enterprises_own(broker, owner, owner_client, client, trader_factory):
+    owner_client.post(url("create"), create_data(broker))
+    assert owner_client.get(url("create_check")).status_code == 200
+    client.force_login(trader_factory(broker))
+    assert client.get(url("create_check"))["Location"] == url("create")  # nothing pending for it
+    assert client.post(url("create_check"), {"state": "x"}).status_code == 302
+    assert not Authorization.objects.exists()
+    client.logout()
+    assert client.get(url("create_check")).status_code == 302  # anonymous: to sign in

@@ -25,13 +25,23 @@ FORM = {
     "declared_true": "on",
 }
 DATA = {**FORM, "declared_true": None}
+CHECK = "/cooperation/annual-report/check/"
+
+
+def file_report(client, answers=None, *, declared=True, **headers):
+    """Answer the form, then declare and submit on the check page: that last response."""
+    answered = client.post("/cooperation/annual-report/", answers or FORM, **headers)
+    assert answered.status_code == 302 and answered["Location"] == CHECK
+    state = client.get(CHECK, **headers).context["state"]
+    data = {"state": state, **({"declared_true": "on"} if declared else {})}
+    return client.post(CHECK, data, **headers)
 
 
 def test_trader_files_last_years_report_in_the_browser(trader_client, enterprise):
     page = trader_client.get("/cooperation/annual-report/")
     assert page.status_code == 200
     assert str(LAST_YEAR) in page.content.decode()
-    response = trader_client.post("/cooperation/annual-report/", FORM)
+    response = file_report(trader_client)
     assert response.status_code == 302
     report = AnnualReport.objects.get(enterprise=enterprise)
     assert (report.year, report.status, report.staff_count) == (LAST_YEAR, "submitted", 40)
@@ -39,8 +49,9 @@ def test_trader_files_last_years_report_in_the_browser(trader_client, enterprise
 
 
 def test_report_without_the_truthfulness_declaration_is_refused(trader_client, enterprise):
-    response = trader_client.post("/cooperation/annual-report/", {**FORM, "declared_true": ""})
+    response = file_report(trader_client, declared=False)
     assert response.status_code == 400
+    assert 'id="id_declared_true_error"' in response.content.decode()
     assert AnnualReport.objects.count() == 0
 
 
@@ -127,12 +138,16 @@ def _inline_mgmt():
 def test_the_declaration_checkbox_sits_with_its_label_and_the_filed_report_is_shown(trader_client):
     import re
 
-    form_page = trader_client.get("/cooperation/annual-report/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    # the box and its label in one field row, the label pointing at the box
-    row = re.search(r'<div class="field[^"]*checkbox[^"]*">(.*?)</div>', form_page, re.S)
+    trader_client.post("/cooperation/annual-report/", FORM)
+    check_page = trader_client.get(CHECK, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # on the check page, the box and its label in one field row, the label pointing at the box
+    row = re.search(r'<div class="field[^"]*checkbox[^"]*">(.*?)</div>', check_page, re.S)
     assert row and 'type="checkbox" name="declared_true"' in row.group(1)
     assert '<label for="id_declared_true">' in row.group(1)
-    filed = trader_client.post("/cooperation/annual-report/", FORM, follow=True, HTTP_ACCEPT_LANGUAGE="en")
+    state = re.search(r'name="state" value="([0-9a-f]+)"', check_page).group(1)
+    filed = trader_client.post(
+        CHECK, {"state": state, "declared_true": "on"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
     html = filed.content.decode()
     summary = re.search(r'<dl class="details" data-testid="filed-report">(.*?)</dl>', html, re.S)
     assert summary, "the filed report is shown"
@@ -147,3 +162,47 @@ def test_the_declaration_checkbox_sits_with_its_label_and_the_filed_report_is_sh
     ):
         assert value in summary.group(1), value
     assert "<input" not in html.split('data-testid="filed-report"')[1].split("</dl>")[0]  # read-only
+
+
+def test_the_check_page_shows_the_answers_with_the_declaration_beside_the_button(trader_client):
+    form_page = trader_client.get("/cooperation/annual-report/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'name="declared_true"' not in form_page  # the declaration is made on the check page
+    trader_client.post("/cooperation/annual-report/", FORM)
+    assert AnnualReport.objects.count() == 0  # nothing filed before the check
+    html = trader_client.get(CHECK, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    for value in ("王经理", "13800000001", "report@example.com", "1200.50", "Operating normally"):
+        assert value in html.split('data-testid="check-summary"')[1].split("</dl>")[0], value
+    form = html.split('action="/cooperation/annual-report/check/"')[1]
+    assert form.index('name="declared_true"') < form.index('data-testid="confirm-submit"')
+
+
+def test_a_stale_check_page_is_refused_and_the_changed_answers_are_filed(trader_client, enterprise):
+    trader_client.post("/cooperation/annual-report/", FORM)
+    old = trader_client.get(CHECK).context["state"]
+    trader_client.post("/cooperation/annual-report/", {**FORM, "staff_count": "50"})
+    response = trader_client.post(
+        CHECK, {"state": old, "declared_true": "on"}, follow=True, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert "changed after this page was shown" in response.content.decode()
+    assert AnnualReport.objects.count() == 0
+    fresh = trader_client.get(CHECK).context["state"]
+    trader_client.post(CHECK, {"state": fresh, "declared_true": "on"})
+    assert AnnualReport.objects.get(enterprise=enterprise).staff_count == 50
+
+
+def test_the_check_page_without_answers_leads_back_to_the_form(trader_client):
+    assert trader_client.get(CHECK)["Location"] == "/cooperation/annual-report/"
+    assert trader_client.post(CHECK, {"state": "x", "declared_true": "on"}).status_code == 302
+    assert AnnualReport.objects.count() == 0
+
+
+def test_another_enterprises_pending_answers_are_not_filed_for_it(
+    client, trader_factory, enterprise, other_enterprise
+):
+    client.force_login(trader_factory(enterprise))
+    client.post("/cooperation/annual-report/", FORM)
+    state = client.get(CHECK).context["state"]
+    # same browser session, another enterprise's user: nothing of the first one's is there
+    client.force_login(trader_factory(other_enterprise))
+    assert client.post(CHECK, {"state": state, "declared_true": "on"}).status_code == 302
+    assert AnnualReport.objects.count() == 0

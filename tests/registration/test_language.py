@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from registration.models import User
 
-from .test_signup import signup_post
+from .test_signup import sign_up
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +29,7 @@ def _page_language(response) -> str:
 @pytest.mark.parametrize(("page_language", "stored"), [("en", "en"), ("zh-hans", "zh-hans")])
 def test_sign_up_keeps_the_language_the_page_was_read_in(client, page_language, stored):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = page_language
-    response = client.post(reverse("registration:signup"), signup_post())
+    response = sign_up(client)
     assert response.status_code == 302
     assert User.objects.get(username="li.si").language == stored
 

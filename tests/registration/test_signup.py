@@ -65,6 +65,16 @@ def signup_post(**overrides) -> dict:
     return data
 
 
+def sign_up(client, data=None, **headers):
+    """Fill in the form, then confirm on the check page: the response of the confirmation."""
+    answered = client.post(reverse("registration:signup"), data or signup_post(), **headers)
+    assert answered.status_code == 302 and answered.url == reverse("registration:signup_check"), (
+        answered.context and answered.context["form"].errors
+    )
+    check = client.get(reverse("registration:signup_check"), **headers)
+    return client.post(reverse("registration:signup_check"), {"state": check.context["state"]}, **headers)
+
+
 @pytest.fixture(autouse=True)
 def _media_and_cache(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
@@ -259,7 +269,7 @@ def test_signing_up_signs_in_sends_a_code_and_leads_to_verification(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("registration:signup"), signup_post(), HTTP_ACCEPT_LANGUAGE="en")
+        response = sign_up(client, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 302
     assert response.url == reverse("registration:verify")
     user = User.objects.get(username="li.si")
@@ -273,7 +283,7 @@ def test_signing_up_with_sms_sends_the_code_by_sms(
     client, sms_outbox, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("registration:signup"), signup_post(channel="sms"))
+        sign_up(client, signup_post(channel="sms"))
     assert [m["phone"] for m in sms_outbox] == ["13800138000"]
     assert mailoutbox == []
 

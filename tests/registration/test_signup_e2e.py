@@ -7,6 +7,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 
+from registration.models import Enterprise
 from tests.conftest import make_uscc
 from tests.registration.test_signup import PDF, PNG
 
@@ -52,7 +53,12 @@ def test_an_enterprise_signs_up_verifies_its_account_and_sees_its_status(
     page.locator("#id_password1").fill("Harbour-pass-2026")
     page.get_by_label("Password again").fill("Harbour-pass-2026")
     page.get_by_role("radio", name="E-mail").check()
-    page.get_by_role("button", name="Register").click()
+    page.get_by_role("button", name="Continue").click()
+
+    # check your answers, then register (the declaration beside the button)
+    page.get_by_role("heading", name="Check your answers before you register").wait_for()
+    assert page.get_by_test_id("check-licence_file").inner_text() == "licence.pdf"
+    page.get_by_role("button", name="Confirm and register").click()
 
     # the code arrives by e-mail; a wrong one is refused inline, the right one activates
     page.get_by_role("heading", name="Verify your account").wait_for()
@@ -73,3 +79,72 @@ def test_an_enterprise_signs_up_verifies_its_account_and_sees_its_status(
     page.goto(f"{live_server.url}/authorizations/")
     page.get_by_role("heading", name="Your registration").wait_for()
     assert page.url.endswith("/registration/status/")
+
+
+def test_a_sign_up_with_mistakes_shows_them_on_top_keeps_the_scans_and_is_checked_before_it_counts(
+    live_server, new_page, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    cache.clear()
+    licence, tax = tmp_path / "licence.pdf", tmp_path / "tax.png"
+    licence.write_bytes(PDF)
+    tax.write_bytes(PNG)
+    uscc = make_uscc()
+
+    page = new_page("zh-CN")
+    page.goto(f"{live_server.url}/registration/signup/")
+    page.get_by_label("企业名称").fill("宁波港贸易有限公司")
+    page.get_by_label("统一社会信用代码").fill("91310115MA1K3YJ12Z")  # a wrong check character
+    page.locator("#id_address").fill("宁波市北仑区港口路8号")
+    page.get_by_label("法定代表人").fill("陈一")
+    page.locator("#id_contact_name").fill("周二")
+    page.get_by_label("手机号码").fill("139 1234 5678")
+    page.get_by_role("textbox", name="电子邮箱").fill("zhou@ningbo-harbour.example")
+    page.locator("#id_roles_0").check()
+    page.get_by_label("营业执照扫描件").set_input_files(str(licence))
+    page.get_by_label("税务登记证扫描件").set_input_files(str(tax))
+    page.locator("#id_username").fill("zhou.er")
+    page.locator("#id_password1").fill("Harbour-pass-2026")
+    page.locator("#id_password2").fill("Harbour-pass-2026")
+    page.locator("button[data-testid=submit]").click()
+
+    # the error summary: on top, focused, titled as an error, each message a link to its field
+    summary = page.get_by_test_id("error-summary")
+    summary.wait_for()
+    assert page.title().startswith("错误：")
+    assert page.evaluate("document.activeElement.closest('[data-testid=error-summary]') !== null")
+    assert summary.get_by_role("heading", name="出现问题").is_visible()
+    summary.get_by_role("link").first.click()
+    assert page.evaluate("document.activeElement.id") == "id_uscc"
+
+    # both scans are kept: named, not asked for again
+    assert "licence.pdf" in page.get_by_test_id("kept-licence_file").inner_text()
+    assert "tax.png" in page.get_by_test_id("kept-tax_certificate_file").inner_text()
+    page.get_by_label("统一社会信用代码").fill(uscc)
+    page.locator("#id_password1").fill("Harbour-pass-2026")
+    page.locator("#id_password2").fill("Harbour-pass-2026")
+    page.locator("button[data-testid=submit]").click()
+
+    # the check page shows what will be sent; changing an answer returns to the filled-in form
+    page.get_by_role("heading", name="注册前请核对您填写的信息").wait_for()
+    assert page.get_by_test_id("check-uscc").inner_text() == uscc
+    assert page.get_by_test_id("check-licence_file").inner_text() == "licence.pdf"
+    assert page.get_by_test_id("check-tax_certificate_file").inner_text() == "tax.png"
+    assert "法律责任" in page.get_by_test_id("declaration-text").inner_text()
+    assert not Enterprise.objects.exists()
+    page.get_by_test_id("check-summary").get_by_role("link", name="修改 企业名称").click()
+    assert page.get_by_label("企业名称").input_value() == "宁波港贸易有限公司"
+    page.get_by_label("企业名称").fill("宁波港国际贸易有限公司")
+    page.locator("#id_password1").fill("Harbour-pass-2026")
+    page.locator("#id_password2").fill("Harbour-pass-2026")
+    page.locator("button[data-testid=submit]").click()
+    assert page.get_by_test_id("check-name").inner_text() == "宁波港国际贸易有限公司"
+    page.get_by_role("button", name="确认并注册").click()
+    page.get_by_role("heading", name="验证您的账号").wait_for()
+    enterprise = Enterprise.objects.get()
+    assert (
+        enterprise.name == "宁波港国际贸易有限公司"
+        and enterprise.licence_file
+        and enterprise.tax_certificate_file
+    )
