@@ -143,7 +143,8 @@ def _may_search(user, kind: Kind) -> bool:
 
 def search(user, term: str) -> list[dict]:
     """[{kind, label, hits: [(text, url)], more}] for the kinds ``user`` may open."""
-    term = re.sub(r"\s+", " ", term or "").strip()
+    # PostgreSQL refuses NUL in a string, and no number or name is longer than 100 characters
+    term = re.sub(r"\s+", " ", (term or "").replace("\x00", "")).strip()[:100]
     if len(term) < MIN_LENGTH:
         return []
     groups = []

@@ -69,3 +69,9 @@ def test_the_search_page_groups_the_hits(reviewer_client, world):
     assert 'data-testid="hits-authorizations"' in html
     nothing = reviewer_client.get("/admin/search/", {"q": "NO-SUCH-NUMBER"}).content.decode()
     assert 'data-testid="no-hits"' in nothing
+
+
+@pytest.mark.parametrize("term", ["\x00abc", "x" * 5000, "%_'\";--", "  "])
+def test_odd_input_is_searched_or_ignored_never_an_error(reviewer_client, world, term):
+    response = reviewer_client.get("/admin/search/", {"q": term})
+    assert response.status_code == 200
