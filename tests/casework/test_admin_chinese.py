@@ -172,3 +172,10 @@ def test_every_admin_list_reads_in_chinese(db, otp_client_factory):
         if words:
             offenders[url] = words
     assert offenders == {}
+
+
+def test_the_admin_sign_in_reads_in_chinese(client):
+    client.cookies["django_language"] = "zh-hans"
+    html = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "OTP Token" not in html
+    assert english_words(html, data=set()) == []
