@@ -80,6 +80,13 @@ def _summary_where(term):
     return q
 
 
+def _by_enterprise(term):
+    """Rows of the enterprise with this USCC or customs code (through its unique columns and the
+    rows' foreign-key index)."""
+    code = term.upper()
+    return Q(enterprise__uscc=code) | Q(enterprise__customs_code=code)
+
+
 def _admin_url(name):
     return lambda obj: reverse(name, args=[obj.pk])
 
@@ -128,6 +135,32 @@ for _kind in [
         _summary_where,
         lambda f: f"{f} · {f.enterprise.name} · {f.get_status_display()}",
         _admin_url("admin:summaries_summaryform_change"),
+        related=("enterprise",),
+    ),
+    Kind(
+        "goods",
+        _("Goods"),
+        "declarations.Goods",
+        _by_enterprise,
+        lambda g: f"{g.item_no} · {g.name} · {g.gcode} · {g.get_status_display()}",
+        _admin_url("admin:declarations_goods_change"),
+    ),
+    Kind(
+        "annual_reports",
+        _("Annual reports"),
+        "cooperation.AnnualReport",
+        _by_enterprise,
+        lambda r: f"{r.enterprise.name} · {r.year} · {r.get_status_display()}",
+        _admin_url("admin:cooperation_annualreport_change"),
+        related=("enterprise",),
+    ),
+    Kind(
+        "questions",
+        _("Questions"),
+        "cooperation.Question",
+        _by_enterprise,
+        lambda q: f"{q.subject} · {q.enterprise.name} · {q.get_status_display()}",
+        _admin_url("admin:cooperation_question_change"),
         related=("enterprise",),
     ),
 ]:
