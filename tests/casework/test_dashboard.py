@@ -148,3 +148,18 @@ def test_the_red_channel_queue_is_read_through_its_own_index(make_declared):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "inventory_red_queue_idx" in plan
+
+
+def test_a_question_is_due_two_working_days_after_it_waits_for_customs(reviewer, enterprise_factory):
+    from django.utils import timezone
+
+    from registration.cooperation.models import Question
+
+    question = Question.objects.create(enterprise=enterprise_factory(), subject="退货", category="other")
+    # Friday 5 June 2026: the weekend does not count
+    Question.objects.filter(pk=question.pk).update(
+        waiting_since=timezone.make_aware(dt.datetime(2026, 6, 5, 10))
+    )
+    row = _row(queues.dashboard(reviewer, today=dt.date(2026, 6, 8)), "questions")
+    assert (row["count"], row["oldest"], row["due"]) == (1, dt.date(2026, 6, 5), dt.date(2026, 6, 9))
+    assert row["url"] == "/admin/cooperation/question/?status__exact=open"
