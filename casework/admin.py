@@ -40,8 +40,8 @@ LABELS = {
     "note": pgettext_lazy("internal note", "Note"),
     "when": _("When"),
     "who": _("Who"),
-    "from": _("From"),
-    "to": _("To"),
+    "from": _("previously assigned to"),
+    "to": _("now assigned to"),
     "export": _("Export"),
 }
 

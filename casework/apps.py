@@ -12,6 +12,8 @@ class CaseworkConfig(AppConfig):
         from . import labels
 
         labels.translate_model_labels()
+        labels.translate_admin_columns()
+        labels.translate_otp_admins()
         labels.translate_boolean_icons()
         post_migrate.connect(ensure_casework_permissions, sender=self)
 

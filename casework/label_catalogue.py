@@ -6,6 +6,7 @@ from django.utils.translation import gettext_noop as _
 LABELS = [
     _("API Key Permissions"),
     _("API key"),
+    _("API keys"),
     _("Axes"),
     _("Declarations"),
     _("Django REST framework"),

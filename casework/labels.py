@@ -40,14 +40,51 @@ def translate_model_labels() -> None:
             config.verbose_name = _lazy(config.verbose_name)
         for model in config.get_models():
             opts = model._meta
-            if "verbose_name_plural" not in opts.original_attrs:
-                # Django's derived plural: the singular and an "s"
+            if "verbose_name_plural" not in opts.original_attrs or _plain(opts.verbose_name_plural):
+                # Django's derived plural (the singular and an "s"), or a plain one
                 opts.verbose_name_plural = _lazy(str(opts.verbose_name_plural))
             if _plain(opts.verbose_name):
                 opts.verbose_name = _lazy(opts.verbose_name)
             for field in _labelled_fields(model):
                 if _plain(field.verbose_name):
                     field.verbose_name = _lazy(field.verbose_name)
+
+
+def translate_admin_columns() -> None:
+    """A list column's heading given as a plain string (``@admin.display(description="QR Code")``
+    in a third-party admin) becomes a lazy translation of itself, like the model labels."""
+    from django.contrib import admin
+
+    for model_admin in admin.site._registry.values():
+        for name in model_admin.list_display:
+            attr = getattr(type(model_admin), name, None) if isinstance(name, str) else name
+            function = getattr(attr, "__func__", attr)
+            if callable(function) and _plain(getattr(function, "short_description", None)):
+                function.short_description = _lazy(function.short_description)
+
+
+def translate_otp_admins() -> None:
+    """django-otp's device screens (superusers only) write two texts in English whatever the
+    language: the search help ("Search by user's …") and the QR-code column's link. The same
+    screens, those texts in the reader's language."""
+    from django.contrib import admin
+    from django.urls import reverse
+    from django.utils.html import format_html
+    from django.utils.translation import gettext_lazy as _
+
+    for model_admin in admin.site._registry.values():
+        if not type(model_admin).__module__.startswith("django_otp"):
+            continue
+        if model_admin.search_help_text:
+            model_admin.search_help_text = _("Search by the user's name or e-mail address")
+        if hasattr(model_admin, "qrcode_link"):
+
+            def qrcode_link(device):
+                href = reverse("admin:otp_totp_totpdevice_config", kwargs={"pk": device.pk})
+                return format_html('<a href="{}">{}</a>', href, _("QR code"))
+
+            qrcode_link.short_description = _("QR code")
+            model_admin.qrcode_link = qrcode_link
 
 
 def translate_boolean_icons() -> None:

@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from customs_portal.admin_queues import ESTIMATE_ABOVE, planner_row_estimate
 from customs_portal.workdays import WorkdayCalendar
 
-from .selectors import assigned_ids
+# the deadlines the reminders chase (domain: a review within three working days; a question
+# answered within two), so that the dashboard and the reminders name the same day
+from reminders.kinds import QUESTION_WORKING_DAYS, REVIEW_WORKING_DAYS
 
-# domain: a review should not exceed three working days (registration, authorization, reports)
-REVIEW_WORKING_DAYS = 3
+from .selectors import assigned_ids
 
 
 @dataclass(frozen=True)
@@ -243,7 +244,7 @@ for _queue in [
         "waiting_since",
         "admin:cooperation_question_changelist",
         query="status__exact=open",
-        due_working_days=REVIEW_WORKING_DAYS,
+        due_working_days=QUESTION_WORKING_DAYS,
         case=True,
     ),
 ]:

@@ -80,6 +80,13 @@ def _summary_where(term):
     return q
 
 
+def _by_enterprise(term):
+    """Rows of the enterprise with this USCC or customs code (through its unique columns and the
+    rows' foreign-key index)."""
+    code = term.upper()
+    return Q(enterprise__uscc=code) | Q(enterprise__customs_code=code)
+
+
 def _admin_url(name):
     return lambda obj: reverse(name, args=[obj.pk])
 
@@ -130,6 +137,32 @@ for _kind in [
         _admin_url("admin:summaries_summaryform_change"),
         related=("enterprise",),
     ),
+    Kind(
+        "goods",
+        _("Goods"),
+        "declarations.Goods",
+        _by_enterprise,
+        lambda g: f"{g.item_no} · {g.name} · {g.gcode} · {g.get_status_display()}",
+        _admin_url("admin:declarations_goods_change"),
+    ),
+    Kind(
+        "annual_reports",
+        _("Annual reports"),
+        "cooperation.AnnualReport",
+        _by_enterprise,
+        lambda r: f"{r.enterprise.name} · {r.year} · {r.get_status_display()}",
+        _admin_url("admin:cooperation_annualreport_change"),
+        related=("enterprise",),
+    ),
+    Kind(
+        "questions",
+        _("Questions"),
+        "cooperation.Question",
+        _by_enterprise,
+        lambda q: f"{q.subject} · {q.enterprise.name} · {q.get_status_display()}",
+        _admin_url("admin:cooperation_question_change"),
+        related=("enterprise",),
+    ),
 ]:
     register(_kind)
 
@@ -143,7 +176,8 @@ def _may_search(user, kind: Kind) -> bool:
 
 def search(user, term: str) -> list[dict]:
     """[{kind, label, hits: [(text, url)], more}] for the kinds ``user`` may open."""
-    term = re.sub(r"\s+", " ", term or "").strip()
+    # PostgreSQL refuses NUL in a string, and no number or name is longer than 100 characters
+    term = re.sub(r"\s+", " ", (term or "").replace("\x00", "")).strip()[:100]
     if len(term) < MIN_LENGTH:
         return []
     groups = []

@@ -133,3 +133,33 @@ def test_the_dashboard_costs_the_same_with_3_or_30_cases_a_queue(
     assert many == few
     # three queries at most per queue (count, oldest, mine), plus the permission checks
     assert few <= 3 * len(queues.QUEUES) + 3
+
+
+@pytest.mark.postgres
+def test_the_red_channel_queue_is_read_through_its_own_index(make_declared):
+    """At a million lists the red-channel queue's oldest list and count come from the partial
+    index of the few lists under review (declarations migration 0009), not a scan."""
+    make_declared(status="under_review")
+    queue = next(q for q in queues.QUEUES if q.key == "red_lists")
+    queryset = queue.queryset().order_by(queue.age_field, "pk").values("pk", queue.age_field)[:1]
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "inventory_red_queue_idx" in plan
+
+
+def test_a_question_is_due_two_working_days_after_it_waits_for_customs(reviewer, enterprise_factory):
+    from django.utils import timezone
+
+    from registration.cooperation.models import Question
+
+    question = Question.objects.create(enterprise=enterprise_factory(), subject="退货", category="other")
+    # Friday 5 June 2026: the weekend does not count
+    Question.objects.filter(pk=question.pk).update(
+        waiting_since=timezone.make_aware(dt.datetime(2026, 6, 5, 10))
+    )
+    row = _row(queues.dashboard(reviewer, today=dt.date(2026, 6, 8)), "questions")
+    assert (row["count"], row["oldest"], row["due"]) == (1, dt.date(2026, 6, 5), dt.date(2026, 6, 9))
+    assert row["url"] == "/admin/cooperation/question/?status__exact=open"

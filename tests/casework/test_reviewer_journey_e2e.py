@@ -5,7 +5,6 @@ themself, writes an internal note, finds it under "assigned to me" and exports t
 import csv
 import datetime as dt
 import io
-from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -69,7 +68,8 @@ def test_reviewer_dashboard_search_assign_note_export(
     assert "蓝港贸易有限公司" in page.locator("#result_list").inner_text()
     with page.expect_download() as download:
         page.get_by_test_id("export-csv").click()
-    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    with open(download.value.path(), encoding="utf-8-sig") as handle:
+        text = handle.read()
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][0] == "企业名称" and "经办人" in rows[0]
     assert [r[0] for r in rows[1:]] == ["蓝港贸易有限公司"]

@@ -69,3 +69,25 @@ def test_the_search_page_groups_the_hits(reviewer_client, world):
     assert 'data-testid="hits-authorizations"' in html
     nothing = reviewer_client.get("/admin/search/", {"q": "NO-SUCH-NUMBER"}).content.decode()
     assert 'data-testid="no-hits"' in nothing
+
+
+@pytest.mark.parametrize("term", ["\x00abc", "x" * 5000, "%_'\";--", "  "])
+def test_odd_input_is_searched_or_ignored_never_an_error(reviewer_client, world, term):
+    response = reviewer_client.get("/admin/search/", {"q": term})
+    assert response.status_code == 200
+
+
+def test_an_enterprises_code_finds_its_questions_and_annual_reports(reviewer, world):
+    from registration.cooperation.models import AnnualReport, Question
+
+    question = Question.objects.create(enterprise=world["owner"], subject="退货流程", category="other")
+    report = AnnualReport(enterprise=world["owner"], year=2025, staff_count=10)
+    report.__dict__["status"] = "submitted"
+    report.save()
+    found = _kinds(search(reviewer, world["owner"].customs_code))
+    assert [url for _t, url in found["questions"]["hits"]] == [
+        f"/admin/cooperation/question/{question.pk}/change/"
+    ]
+    assert [url for _t, url in found["annual_reports"]["hits"]] == [
+        f"/admin/cooperation/annualreport/{report.pk}/change/"
+    ]
