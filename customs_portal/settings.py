@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "declarations.exchange",
     "declarations.inbox",
     "declarations.returns",
+    "declarations.signatures",
     "notifications",
     "reminders",
 ]
