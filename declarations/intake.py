@@ -231,7 +231,8 @@ def intake_message(*, body: bytes, sender) -> IntakeResult:
     """One CEB XML message; raises ceb.MessageRefused (after recording it) if it is refused whole."""
     message = parse_or_refuse(body=body, sender=sender)
     if message.signed:
-        # kept as received (signature not verified): the sender answers for its authenticity
+        # kept as received; parse_or_refuse verified the signature against the sender's
+        # registered certificates (declarations.signatures)
         store_signed(message, sender)
     return intake_entries(kind=message.kind.kind, entries=message.entities, sender=sender)
 
