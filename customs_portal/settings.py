@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "declarations.transit",
     "declarations.duties",
     "declarations.returns",
+    "declarations.signatures",
     "notifications",
     "reminders",
     # last: translates the labels every app above derives from its code (casework.labels)

@@ -157,6 +157,15 @@ class BatchIntakeView(APIView):
         request=EntriesSerializer, responses=INTAKE_RESPONSES, parameters=[inbox_api.PREFER_PARAMETER]
     )
     def post(self, request):
+        from .signatures.services import signatures_required
+
+        if signatures_required(request_enterprise(request)):  # a JSON entry cannot carry a signature
+            raise ApplicationError(
+                "signature_required",
+                _(
+                    "Your enterprise requires every message to be signed: send signed CEB XML to /api/v1/messages/."
+                ),
+            )
         # Prefer: respond-async keeps the body as sent, read before DRF parses it
         raw = inbox_api.read_json_body(request) if inbox_api.prefers_async(request) else None
         data = request.data  # bounded and strict: SafeJSONParser answers 413 or 400 itself

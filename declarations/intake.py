@@ -223,7 +223,7 @@ def parse_or_refuse(*, body: bytes, sender) -> ceb.ParsedMessage:
     from .services.receipts import Receipt
 
     try:
-        return ceb.parse_message(body)
+        message = ceb.parse_message(body)
     except ceb.MessageRefused as refused:
         if refused.code == ceb.CODE_SCHEMA:
             record_rejections(
@@ -238,6 +238,46 @@ def parse_or_refuse(*, body: bytes, sender) -> ceb.ParsedMessage:
                     }
                 ],
             )
+        refused.receipt = Receipt(guid=refused.guid, key="", status="rejected", text=refused.info)
+        raise
+    signature_check_or_refuse(message=message, sender=sender)
+    return message
+
+
+def signature_check_or_refuse(*, message: ceb.ParsedMessage, sender) -> None:
+    """A signed message verifies against the sender's certificates (declarations.signatures);
+    a refused one leaves its reason in the clearance error log and a CEB receipt per entry."""
+    from .exchange.services import receipts_record_intake
+    from .services.receipts import Receipt
+    from .signatures.services import signature_check
+
+    try:
+        signature_check(message=message, sender=sender)
+    except ceb.MessageRefused as refused:
+        kind = message.kind.kind
+        record_rejections(
+            sender=sender,
+            rejections=[
+                {
+                    "kind": "message",
+                    "key": "",
+                    "guid": refused.guid,
+                    "reason": refused.info,
+                    "payload": {"root": message.kind.root},
+                }
+            ],
+        )
+        key_field = KEY_FIELDS[kind]
+        receipts = [
+            Receipt(
+                guid=str(entry.get("guid", ""))[:36],
+                key=str(entry.get(key_field, ""))[:60],
+                status="rejected",
+                text=refused.info,
+            )
+            for entry in message.entities
+        ]
+        receipts_record_intake(kind=kind, entries=message.entities, receipts=receipts, sender=sender)
         refused.receipt = Receipt(guid=refused.guid, key="", status="rejected", text=refused.info)
         raise
 
@@ -255,7 +295,8 @@ def intake_message(*, body: bytes, sender) -> IntakeResult:
     """One CEB XML message; raises ceb.MessageRefused (after recording it) if it is refused whole."""
     message = parse_or_refuse(body=body, sender=sender)
     if message.signed:
-        # kept as received (signature not verified): the sender answers for its authenticity
+        # kept as received; parse_or_refuse verified the signature against the sender's
+        # registered certificates (declarations.signatures)
         store_signed(message, sender)
     return intake_entries(kind=message.kind.kind, entries=prepared_entries(message), sender=sender)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .signatures import views as signature_views
 
 app_name = "declarations"
 
@@ -12,4 +13,13 @@ urlpatterns = [
     path("lists/", views.InventoryListView.as_view(), name="inventory_list"),
     path("lists/<int:pk>/", views.InventoryDetailView.as_view(), name="inventory_detail"),
     path("clearance-errors/", views.ClearanceErrorsView.as_view(), name="clearance_errors"),
+    path("certificates/", signature_views.CertificateListView.as_view(), name="certificates"),
+    path(
+        "certificates/<int:pk>/remove/",
+        signature_views.CertificateRemoveView.as_view(),
+        name="certificate_remove",
+    ),
+    path(
+        "certificates/requirement/", signature_views.RequirementView.as_view(), name="signature_requirement"
+    ),
 ]

@@ -253,22 +253,25 @@ def _receive(*, entries: list[dict], sender) -> list[Receipt]:
                     )
                 continue
             inventory = inventories.get(entry["invtNo"])
-            if inventory is None or inventory.ebc_enterprise_id != ebc.pk:
-                # another enterprise's list does not exist for this sender
+            if inventory is not None and inventory.ebc_enterprise_id != ebc.pk:
+                inventory = None  # another enterprise's list does not exist for this sender
+            # the agent's right first: its answer does not depend on whether the list exists
+            if not (
+                agent.pk == ebc.pk
+                or (inventory is not None and inventory.agent_enterprise_id == agent.pk)
+                or (agent.has_role("broker") and may_declare_for(acting=agent, principal=ebc))
+            ):
+                receipts[index] = rejected(
+                    entry, KEY, info(CODE_NO_AUTHORIZATION, texts.stored(NOT_AGENT, code=entry["agentCode"]))
+                )
+                continue
+            if inventory is None:
                 receipts[index] = rejected(
                     entry,
                     KEY,
                     info(
                         CODE_NOT_RETURNABLE, texts.stored(NO_LIST, invt=entry["invtNo"], ebc=entry["ebcCode"])
                     ),
-                )
-                continue
-            if not (
-                agent.pk in (ebc.pk, inventory.agent_enterprise_id)
-                or (agent.has_role("broker") and may_declare_for(acting=agent, principal=ebc))
-            ):
-                receipts[index] = rejected(
-                    entry, KEY, info(CODE_NO_AUTHORIZATION, texts.stored(NOT_AGENT, code=entry["agentCode"]))
                 )
                 continue
             if inventory.status not in RETURNABLE:

@@ -17,7 +17,14 @@ from customs_portal.permissions import user_has_staff_role
 from declarations.returns.models import SummaryAmendment
 
 from . import services
-from .models import REVIEW_STATUSES, SummaryForm, SummaryFormHistory, SummaryLine, SummaryStatistic
+from .models import (
+    REVIEW_STATUSES,
+    SummaryForm,
+    SummaryFormHistory,
+    SummaryLine,
+    SummaryResult,
+    SummaryStatistic,
+)
 
 
 class AcceptForm(forms.Form):
@@ -28,6 +35,26 @@ class ReturnForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for return"), widget=forms.Textarea(attrs={"rows": 4, "cols": 60})
     )
+
+
+class ResultUploadForm(forms.Form):
+    """A CEB792 file: bounded and sniffed here, read by results.result_parse (schema and all)."""
+
+    file = forms.FileField(label=_("CEB792 summary result message (XML)"))
+
+    def clean_file(self):
+        from declarations.ceb import MAX_MESSAGE_BYTES
+
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_MESSAGE_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)d MB.") % {"limit": MAX_MESSAGE_BYTES // (1024 * 1024)}
+            )
+        body = upload.read(MAX_MESSAGE_BYTES + 1)
+        start = body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1]
+        if start != b"<":
+            raise forms.ValidationError(_("This is not an XML file: upload the CEB792 message as received."))
+        return body
 
 
 class QueueFilter(admin.SimpleListFilter):
@@ -112,6 +139,26 @@ class AmendmentInline(admin.TabularInline):
         return False
 
 
+class ResultInline(admin.TabularInline):
+    model = SummaryResult
+    fields = [
+        "imported_at",
+        "outcome",
+        "entry_id",
+        "dec_state",
+        "note",
+        "sum_no",
+        "message_guid",
+        "imported_by",
+    ]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(SummaryForm)
 class SummaryFormAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "enterprise", "traf_mode_named", "country_named", "port_code_named", "line_count", "inventory_count", "total_price", "status", "deadline", "overdue", "submitted_at"]  # fmt: skip
@@ -121,11 +168,12 @@ class SummaryFormAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
     ordering = ["deadline", "submitted_at", "id"]
     readonly_fields = ["enterprise", "month", "number", "ebc_code", "traf_mode_named", "owner_enterprise", "owner_code", "country_named", "port_code_named", "part", "parts", "additional", "inventory_count", "line_count", "total_price", "deadline", "status", "submitted_at", "submitted_by", "declaration_no", "return_reason", "decided_at"]  # fmt: skip
     fields = readonly_fields
-    inlines = [LineInline, HistoryInline, AmendmentInline]
+    inlines = [LineInline, HistoryInline, AmendmentInline, ResultInline]
     traf_mode_named = code_display("traf_mode", "transport", _("transport mode"))
     country_named = code_display("country", "country", _("country of arrival"))
     port_code_named = code_display("port_code", "customs", _("exit customs"))
     change_form_template = "summaries/admin/change_form.html"
+    change_list_template = "summaries/admin/change_list.html"
 
     def has_add_permission(self, request):
         return False
@@ -139,6 +187,11 @@ class SummaryFormAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
 
     def get_urls(self):
         return [
+            path(
+                "import-result/",
+                self.admin_site.admin_view(self.import_result_view),
+                name="summaries_summaryform_import_result",
+            ),
             path(
                 "<int:pk>/accept/",
                 self.admin_site.admin_view(self.accept_view),
@@ -175,6 +228,40 @@ class SummaryFormAdmin(CaseAdminMixin, QueueAdminMixin, admin.ModelAdmin):
             "opts": self.model._meta,
         }
         return TemplateResponse(request, "summaries/admin/decide.html", context)
+
+    def import_result_view(self, request):
+        """A reviewer uploads customs' CEB792 result: the forms it answers are accepted or returned."""
+        from .results import summary_result_import
+
+        changelist = reverse("admin:summaries_summaryform_changelist")
+        if not user_has_staff_role(request.user, "reviewer"):
+            messages.error(request, _("Only a customs reviewer may decide on summary forms."))
+            return redirect(changelist)
+        form = ResultUploadForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                report = summary_result_import(body=form.cleaned_data["file"], actor=request.user)
+            except ApplicationError as exc:
+                form.add_error("file", str(exc))
+            else:
+                for line in report.results:
+                    messages.success(
+                        request,
+                        _("%(form)s: %(outcome)s (%(state)s)")
+                        % {
+                            "form": line.form,
+                            "outcome": line.form.get_status_display(),
+                            "state": _("recorded now") if line.changed else _("taken in before, unchanged"),
+                        },
+                    )
+                return redirect(changelist)
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Take in a summary result (CEB792)"),
+            "form": form,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "summaries/admin/import_result.html", context)
 
     def accept_view(self, request, pk):
         return self._decide(

@@ -244,3 +244,46 @@ def month_start(value: dt.date) -> dt.date:
 
 def next_month(value: dt.date) -> dt.date:
     return (value.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+class ResultOutcome(models.TextChoices):
+    ACCEPTED = "accepted", pgettext_lazy("summary result", "Accepted")
+    RETURNED = "returned", pgettext_lazy("summary result", "Returned")
+
+
+class SummaryResult(models.Model):
+    """One customs result (CEB792 ``SummaryResult``) taken in for a form (results.py).
+
+    The head's ``guid`` is the guid of the form's CEB701 application head (exports.py), which
+    is how a result finds its form. Once a result exists for a form, its declaration number is
+    never typed by hand.
+    """
+
+    form = models.ForeignKey(
+        SummaryForm, on_delete=models.PROTECT, related_name="results", verbose_name=_("form")
+    )
+    message_guid = models.CharField(_("message guid"), max_length=36)
+    guid = models.CharField(_("application guid"), max_length=36)
+    sum_no = models.CharField(_("summary application number"), max_length=50, blank=True)
+    decl_seq_no = models.CharField(_("summary unified number"), max_length=50, blank=True)
+    entry_id = models.CharField(_("declaration number"), max_length=18, blank=True)
+    dec_state = models.CharField(_("declaration state"), max_length=3)
+    op_date = models.CharField(_("processed at (customs)"), max_length=17)
+    note = models.CharField(_("note"), max_length=1000, blank=True)
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ResultOutcome.choices)
+    imported_by = models.CharField(_("imported by"), max_length=150)
+    imported_at = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("summary result (CEB792)")
+        verbose_name_plural = _("summary results (CEB792)")
+        ordering = ["imported_at", "id"]
+        constraints = [
+            # the same result taken in twice is kept once (idempotent import)
+            models.UniqueConstraint(
+                fields=["form", "guid", "dec_state", "entry_id", "op_date"], name="summaryresult_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form} {self.outcome} {self.entry_id}"

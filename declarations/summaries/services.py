@@ -579,6 +579,15 @@ def _require_reviewer(actor) -> None:
 
 def summary_form_accept(*, form: SummaryForm, actor, declaration_no: str) -> SummaryForm:
     _require_reviewer(actor)
+    if form.results.exists():
+        # customs' result message (CEB792, results.py) gives the number: never typed over it
+        raise ApplicationError(
+            "result_exists",
+            _(
+                "Customs' result message (CEB792) has been taken in for this form: its declaration number is not typed by hand."
+            ),
+            field="declaration_no",
+        )
     declaration_no = (declaration_no or "").strip()
     if not DECLARATION_NO.match(declaration_no):
         raise ApplicationError(

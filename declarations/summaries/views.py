@@ -127,6 +127,7 @@ class FormDetailView(SummaryMixin, View):
             "page_obj": inventories,
             "history": form.history.select_related("actor").order_by("at", "id"),
             "amendments": form.amendments.select_related("inventory_return").order_by("created_at", "id"),
+            "results": form.results.order_by("imported_at", "id"),
             "may_declare": services.may_declare_for(acting=self.enterprise, principal=form.enterprise),
         }
         return render(request, "summaries/form_detail.html", context)

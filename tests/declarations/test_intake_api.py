@@ -185,9 +185,14 @@ def test_a_schema_invalid_sample_gets_one_rejected_receipt_with_0002_and_is_logg
 
 
 def test_a_signed_message_is_kept_as_received(parties, services, api_client_for):
+    from declarations.signatures.services import certificate_register
+    from tests.returns.signing import make_identity, pem, signed
+
     platform = parties["platform"]
-    body = b.message(
-        "order", [entry_for("order", parties)], cop_code=platform.customs_code, signature=b.SIGNATURE
+    key, cert = make_identity()
+    certificate_register(enterprise=platform, data=pem(cert))
+    body = signed(
+        b.message("order", [entry_for("order", parties)], cop_code=platform.customs_code), key, cert
     )
     assert post_xml(api_client_for(platform), body).status_code == 200
     kept = ReceivedMessage.objects.get()
@@ -200,10 +205,13 @@ def test_a_signed_message_whose_header_names_another_enterprise_is_not_kept_as_s
     parties, services, api_client_for
 ):
     """The platform's key cannot lodge a signed message in the e-commerce enterprise's name."""
+    from declarations.signatures.services import certificate_register
+    from tests.returns.signing import make_identity, pem, signed
+
     platform, other = parties["platform"], parties["ebc"]
-    body = b.message(
-        "order", [entry_for("order", parties)], cop_code=other.customs_code, signature=b.SIGNATURE
-    )
+    key, cert = make_identity()
+    certificate_register(enterprise=platform, data=pem(cert))
+    body = signed(b.message("order", [entry_for("order", parties)], cop_code=other.customs_code), key, cert)
     assert post_xml(api_client_for(platform), body).status_code == 200
     kept = ReceivedMessage.objects.get()
     assert kept.sender == platform and not kept.signed

@@ -232,3 +232,13 @@ def test_the_ceb214_receipts_pass_the_schema(shop, departed, reviewer, api_clien
     assert root.tag.endswith("CEB214Message")
     polled = api.get("/api/v1/receipts/?kind=refund")
     assert polled.status_code == 200
+
+
+def test_an_unauthorized_broker_gets_the_same_answer_whether_the_list_exists_or_not(
+    shop, departed, enterprise_factory
+):
+    broker = enterprise_factory(roles=("broker",))
+    real = receive(refund_entry(inventory=departed, agent=broker), broker)
+    made_up = receive(refund_entry(inventory=departed, agent=broker, invtNo="22442026S999999999"), broker)
+    assert real.info == made_up.info
+    assert real.info.startswith("4002")

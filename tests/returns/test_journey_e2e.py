@@ -55,3 +55,38 @@ def test_an_accepted_return_takes_the_list_out_of_the_summary_the_trader_sees(
     assert kept.invt_no in page.get_by_test_id("inventory").inner_text()
     lines = page.get_by_test_id("lines").inner_text()
     assert "100.00" in lines and "250.50" not in lines
+
+
+def test_a_summary_accepted_by_a_ceb792_result_as_the_trader_sees_it(
+    live_server, new_page, shop, trader_factory, tmp_path
+):
+    from django.core.management import call_command
+
+    from declarations.summaries.models import SummaryForm
+    from declarations.summaries.services import summary_form_submit, summary_month_build
+    from tests.summaries.factories import line, listed
+
+    from .ceb792 import result_message
+
+    trader = trader_factory(shop, username="shop.declarer", password="correct-horse-battery")
+    listed(shop, goods=[line(total="100")])
+    summary_month_build(enterprise=shop, month=dt.date(2026, 10, 1))
+    form = summary_form_submit(form=SummaryForm.objects.get(), actor=trader)
+
+    page = new_page("en-US")
+    page.goto(f"{live_server.url}/accounts/login/?next=/summaries/forms/{form.pk}/")
+    page.get_by_label("Username").fill("shop.declarer")
+    page.get_by_label("Password").fill("correct-horse-battery")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_test_id("form-status").filter(has_text="Submitted").wait_for()
+    assert page.get_by_test_id("declaration-no").count() == 0
+
+    # ops take in customs' result message
+    path = tmp_path / "CEB792.xml"
+    path.write_bytes(result_message((form, {"entryId": "224420261000054321"})))
+    call_command("import_summary_result", str(path))
+
+    page.reload()
+    assert page.get_by_test_id("form-status").inner_text().startswith("Accepted")
+    assert page.get_by_test_id("declaration-no").inner_text() == "224420261000054321"
+    assert "Accepted" in page.get_by_test_id("summary-result").inner_text()
