@@ -102,6 +102,53 @@ def run_inbox(kind, messages, senders, counter, profile=None):
     return request_cpu, request_sql, time.process_time() - started, counter.count, batches
 
 
+DRAINER = r"""
+import os, sys, time
+sys.path.insert(0, os.getcwd())
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "customs_portal.settings")
+import django
+django.setup()
+from django.conf import settings
+settings.INBOX_BATCH_ENTRIES = int(sys.argv[1])
+from declarations.inbox.services import inbox_process_batch
+go = sys.argv[2]
+open(go + ".ready." + str(os.getpid()), "w").close()
+while not os.path.exists(go):
+    time.sleep(0.01)
+started, cpu, taken = time.perf_counter(), time.process_time(), 0
+while True:
+    n = inbox_process_batch()
+    if not n:
+        break
+    taken += n
+print(taken, time.perf_counter() - started, time.process_time() - cpu)
+"""
+
+
+def drain_with_processes(count: int, batch: int) -> tuple[float, list]:
+    """Drain the inbox with ``count`` worker processes started together; (seconds, per worker)."""
+    import subprocess
+    import tempfile
+
+    go = os.path.join(tempfile.mkdtemp(prefix="drain-"), "go")
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-c", DRAINER, str(batch), go], cwd=ROOT, stdout=subprocess.PIPE, text=True,
+            env={k: v for k, v in os.environ.items() if k != "PORTAL_TESTING"},
+        )
+        for _ in range(count)
+    ]  # fmt: skip
+    deadline = time.monotonic() + 120
+    while len([f for f in os.listdir(os.path.dirname(go)) if ".ready." in f]) < count:
+        if time.monotonic() > deadline:
+            raise SystemExit("the drain workers did not start")
+        time.sleep(0.05)
+    started = time.perf_counter()
+    open(go, "w").close()
+    results = [child.communicate(timeout=170)[0].split() for child in children]
+    return time.perf_counter() - started, [(int(a), float(b), float(c)) for a, b, c in results]
+
+
 def parse_cost(messages):
     from declarations.ceb import parse_message
 
@@ -119,6 +166,13 @@ def main():
     parser.add_argument("--enterprises", type=int, default=4)
     parser.add_argument("--profile", choices=KINDS, default=None)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--drainers",
+        type=int,
+        default=0,
+        help="inbox path: drain with this many worker processes started together (0: in this process)",
+    )
+    parser.add_argument("--batch", type=int, default=1000, help="with --drainers: entries per batch")
     args = parser.parse_args()
     os.environ.setdefault("DB_CONN_MAX_AGE", "600")
 
@@ -160,6 +214,20 @@ def main():
                     print(
                         f"  {kind:<10} {n:5d} msgs  {cpu / n * 1000:6.2f} ms CPU/msg"
                         f"  {sql / n:6.1f} SQL/msg  (parse {parse / n * 1000:5.2f} ms)"
+                    )
+                elif args.drainers:
+                    from django.db import transaction
+
+                    from declarations.inbox.api import accept_xml
+
+                    for sender_pk, body in messages:
+                        with transaction.atomic():
+                            accept_xml(body=body, sender=senders[sender_pk])
+                    seconds, workers = drain_with_processes(args.drainers, args.batch)
+                    print(
+                        f"  {kind:<10} {n:5d} msgs  {args.drainers} worker process(es), batches of {args.batch}:"
+                        f" {n / seconds:6.0f} msgs/s ({seconds:.2f} s);"
+                        f" per worker: {', '.join(f'{t} msgs {c:.2f} s CPU' for t, _w, c in workers)}"
                     )
                 else:
                     req_cpu, req_sql, cpu, sql, batches = run_inbox(

@@ -5,6 +5,8 @@ system's fontconfig (fonts-noto-cjk), and the URL fetcher refuses every URL.
 """
 
 import logging
+import os
+import threading
 
 from django.db.models import Min
 from django.template.loader import render_to_string
@@ -66,6 +68,50 @@ def form_pdf_context(form: SummaryForm) -> dict:
     }
 
 
+# WeasyPrint's font configuration, made once per process: Pango keeps the fonts it has loaded
+# (the 19 MB Noto Sans CJK collection) in it, so the process's later forms do not load them again.
+_lock = threading.Lock()  # one render at a time per process (Pango's font map is not shared)
+_font_config = None
+
+WARM_UP_HTML = (
+    "<html><body style=\"font-family: 'Noto Sans CJK SC'; font-size: 8.5pt\">"
+    "<table><tr><td>中华人民共和国海关出口货物报关单 0123456789</td></tr></table></body></html>"
+)
+
+
+def _after_fork() -> None:
+    # a forked child (gunicorn --preload) gets neither the parent's lock state nor its Pango
+    # font map: it starts afresh
+    global _lock, _font_config
+    _lock = threading.Lock()
+    _font_config = None
+
+
+os.register_at_fork(after_in_child=_after_fork)
+
+
+def _font_configuration():
+    global _font_config
+    if _font_config is None:
+        from weasyprint.text.fonts import FontConfiguration
+
+        _font_config = FontConfiguration()
+    return _font_config
+
+
+def warm_up() -> None:
+    """Import WeasyPrint, load the CJK font and lay out and subset one line of it, so that the
+    first form a worker renders does not pay for them (``customs_portal.wsgi`` calls this in the
+    background when a web worker starts)."""
+    import weasyprint
+
+    logging.getLogger("weasyprint").setLevel(logging.WARNING)
+    with _lock:
+        weasyprint.HTML(string=WARM_UP_HTML, base_url=None, url_fetcher=_url_fetcher_class()()).write_pdf(
+            font_config=_font_configuration()
+        )
+
+
 def render_summary_pdf(*, form: SummaryForm) -> bytes:
     """The PDF bytes of ``form``; the printed form is always in Chinese."""
     import weasyprint
@@ -73,4 +119,7 @@ def render_summary_pdf(*, form: SummaryForm) -> bytes:
     with translation.override(FORM_LANGUAGE):
         html = render_to_string("summaries/form_pdf.html", form_pdf_context(form))
     logging.getLogger("weasyprint").setLevel(logging.WARNING)
-    return weasyprint.HTML(string=html, base_url=None, url_fetcher=_url_fetcher_class()()).write_pdf()
+    with _lock:
+        return weasyprint.HTML(string=html, base_url=None, url_fetcher=_url_fetcher_class()()).write_pdf(
+            font_config=_font_configuration()
+        )

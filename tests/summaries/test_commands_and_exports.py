@@ -190,6 +190,16 @@ def test_the_pdf_shows_the_enterprise_chinese_name_with_no_missing_glyph(exporte
         for font in page["/Resources"]["/Font"].values()
     }
     assert any("CJK" in name for name in fonts), fonts
+    # one font for the whole form, the page numbers in the margin included: every other font is
+    # subset again on every PDF (two more took a third of the rendering)
+    assert len(fonts) == 1 and "Noto-Sans-CJK-SC" in fonts.pop(), fonts
+
+
+def test_a_worker_warms_up_the_pdf_renderer_before_its_first_form():
+    from declarations.summaries import pdf
+
+    pdf.warm_up()  # what customs_portal.wsgi runs in the background when a web worker starts
+    assert pdf._font_config is not None
 
 
 def test_the_pdf_names_every_customs_code_from_the_code_tables(exporter):
