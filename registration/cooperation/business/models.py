@@ -247,3 +247,75 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.code}"
+
+
+# --- people asking to join an enterprise --------------------------------------------------------
+class JoinStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the administrator")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+
+
+class JoinRequest(models.Model):
+    """A person asks to work for an enterprise (found by its USCC). No account exists until the
+    enterprise's administrator accepts: then an operator account is made from these details."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    full_name = models.CharField(_("full name"), max_length=150)
+    username = models.CharField(_("user name"), max_length=150)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("mobile phone"), max_length=20, blank=True)
+    message = models.TextField(_("message to the administrator"), blank=True)
+    password_hash = models.CharField(max_length=128)
+    language = models.CharField(_("language"), max_length=10)
+    status = FSMField(
+        _("status"), max_length=20, choices=JoinStatus.choices, default=JoinStatus.PENDING, protected=True
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account made"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise", "email"],
+                condition=models.Q(status="pending"),
+                name="join_one_pending_per_email",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.full_name} → {self.enterprise_id}"
+
+    @transition(field=status, source=JoinStatus.PENDING, target=JoinStatus.ACCEPTED)
+    def accept(self):
+        """The administrator accepted: the account is made."""
+
+    @transition(field=status, source=JoinStatus.PENDING, target=JoinStatus.DECLINED)
+    def decline(self):
+        """The administrator declined."""
+
+
+class JoinRequestHistory(StatusHistory):
+    SUBJECT_FIELD = "request"
+    STATUS_CHOICES = JoinStatus
+    request = models.ForeignKey(JoinRequest, on_delete=models.CASCADE, related_name="history")
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("join request history entry")
+        verbose_name_plural = _("join request history")

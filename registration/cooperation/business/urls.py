@@ -16,4 +16,7 @@ urlpatterns = [
         views.AuthorizationCertificateView.as_view(),
         name="authorization_pdf",
     ),
+    path("join/", views.JoinView.as_view(), name="join"),
+    path("members/", views.MembersView.as_view(), name="members"),
+    path("members/audit/", views.AuditView.as_view(), name="audit"),
 ]
