@@ -50,3 +50,46 @@ class JoinForm(forms.Form):
         if data.get("password1") and data.get("password2") and data["password1"] != data["password2"]:
             self.add_error("password2", _("The two passwords differ."))
         return data
+
+
+class CertificationForm(forms.Form):
+    """The application: the rating, one answer per self-assessment section, the reports."""
+
+    requested_rating = forms.ChoiceField(label=_("Rating applied for"))
+    statement = forms.CharField(
+        label=_("Statement (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    reports = AttachmentsField(label=_("Supporting reports (PDF, JPEG or PNG)"), required=True)
+
+    def __init__(self, *args, sections=(), **kwargs):
+        from registration.models import CreditRating
+
+        super().__init__(*args, **kwargs)
+        self.fields["requested_rating"].choices = CreditRating.choices
+        self.sections = list(sections)
+        for s in self.sections:
+            self.fields[f"meets_{s.pk}"] = forms.BooleanField(
+                label=_("We meet this standard"), required=False
+            )
+            self.fields[f"explain_{s.pk}"] = forms.CharField(
+                label=s.title, help_text=s.guidance, max_length=5000, widget=forms.Textarea(attrs={"rows": 3})
+            )
+
+    def answers(self) -> dict:
+        return {
+            s.pk: (self.cleaned_data.get(f"meets_{s.pk}"), self.cleaned_data.get(f"explain_{s.pk}", ""))
+            for s in self.sections
+        }
+
+
+class CertificationResponseForm(forms.Form):
+    response = forms.CharField(
+        label=_("Your answer to customs"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    reports = AttachmentsField(label=_("More reports (PDF, JPEG or PNG)"), required=False)

@@ -319,3 +319,214 @@ class JoinRequestHistory(StatusHistory):
     class Meta(StatusHistory.Meta):
         verbose_name = _("join request history entry")
         verbose_name_plural = _("join request history")
+
+
+# --- credit certification (认证) and self-assessment ---------------------------------------------
+class AssessmentSection(models.Model):
+    """One section of the certification self-assessment; customs maintains them in admin."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    guidance_en = models.TextField(_("what to assess (English)"))
+    guidance_zh = models.TextField(_("what to assess (Chinese)"))
+    active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("self-assessment section")
+        verbose_name_plural = _("self-assessment sections")
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    def _in_language(self, en: str, zh: str) -> str:
+        from django.utils.translation import get_language
+
+        return zh if (get_language() or "").lower().startswith("zh") else en
+
+    @property
+    def title(self) -> str:
+        return self._in_language(self.title_en, self.title_zh)
+
+    @property
+    def guidance(self) -> str:
+        return self._in_language(self.guidance_en, self.guidance_zh)
+
+
+class CertificationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Under customs review")
+    MORE_REQUESTED = "more_requested", _("Customs asked for more")
+    GRANTED = "granted", _("Decided: rating granted")
+    REFUSED = "refused", _("Decided: refused")
+
+
+class CertificationApplication(models.Model):
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="certifications"
+    )
+    requested_rating = models.CharField(
+        _("rating applied for"), max_length=20, choices=Enterprise._meta.get_field("credit_rating").choices
+    )
+    statement = models.TextField(_("statement"), blank=True)
+    status = FSMField(
+        _("status"),
+        max_length=20,
+        choices=CertificationStatus.choices,
+        default=CertificationStatus.SUBMITTED,
+        protected=True,
+        db_index=True,
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("applied"), auto_now_add=True)
+    request_note = models.TextField(_("what customs asked for"), blank=True)
+    decision_note = models.TextField(_("customs' reasons"), blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("certification application")
+        verbose_name_plural = _("certification applications")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enterprise"],
+                condition=models.Q(status__in=["submitted", "more_requested"]),
+                name="certification_one_open_per_enterprise",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise} → {self.get_requested_rating_display()}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (CertificationStatus.SUBMITTED, CertificationStatus.MORE_REQUESTED)
+
+    @transition(field=status, source=CertificationStatus.SUBMITTED, target=CertificationStatus.MORE_REQUESTED)
+    def request_more(self):
+        """Customs asks for more reports or answers."""
+
+    @transition(field=status, source=CertificationStatus.MORE_REQUESTED, target=CertificationStatus.SUBMITTED)
+    def resubmit(self):
+        """The enterprise sent what was asked."""
+
+    @transition(field=status, source=CertificationStatus.SUBMITTED, target=CertificationStatus.GRANTED)
+    def grant(self):
+        """Customs grants the rating."""
+
+    @transition(field=status, source=CertificationStatus.SUBMITTED, target=CertificationStatus.REFUSED)
+    def refuse(self):
+        """Customs refuses, with its reasons."""
+
+
+class CertificationHistory(StatusHistory):
+    SUBJECT_FIELD = "application"
+    STATUS_CHOICES = CertificationStatus
+    application = models.ForeignKey(
+        CertificationApplication, on_delete=models.CASCADE, related_name="history"
+    )
+
+    class Meta(StatusHistory.Meta):
+        verbose_name = _("certification history entry")
+        verbose_name_plural = _("certification history")
+
+
+class SelfAssessmentAnswer(models.Model):
+    application = models.ForeignKey(
+        CertificationApplication, on_delete=models.CASCADE, related_name="answers"
+    )
+    section = models.ForeignKey(AssessmentSection, verbose_name=_("section"), on_delete=models.PROTECT)
+    meets = models.BooleanField(_("meets the standard"))
+    explanation = models.TextField(_("explanation"))
+
+    class Meta:
+        verbose_name = _("self-assessment answer")
+        verbose_name_plural = _("self-assessment answers")
+        ordering = ["section__order", "section_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "section"], name="assessment_answer_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}/{self.section_id}"
+
+
+class CertificationReport(models.Model):
+    application = models.ForeignKey(
+        CertificationApplication, on_delete=models.CASCADE, related_name="reports"
+    )
+    file = SniffedFileField(_("file"), upload_to="business/certification/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("supporting report")
+        verbose_name_plural = _("supporting reports")
+        ordering = ["added_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class CertificationVisit(models.Model):
+    """Customs' on-site verification (a recorded step of the review)."""
+
+    application = models.ForeignKey(CertificationApplication, on_delete=models.CASCADE, related_name="visits")
+    visited_on = models.DateField(_("visit date"))
+    officers = models.CharField(_("officers"), max_length=300)
+    findings = models.TextField(_("findings"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("on-site visit")
+        verbose_name_plural = _("on-site visits")
+        ordering = ["visited_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.visited_on}"
+
+
+class RatingChange(models.Model):
+    """The enterprise's credit rating from ``effective_date``: the history the enterprise reads."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="rating_changes"
+    )
+    from_rating = models.CharField(
+        _("previous rating"), max_length=20, choices=Enterprise._meta.get_field("credit_rating").choices
+    )
+    to_rating = models.CharField(
+        _("new rating"), max_length=20, choices=Enterprise._meta.get_field("credit_rating").choices
+    )
+    effective_date = models.DateField(_("effective from"))
+    valid_until = models.DateField(
+        _("certification valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Re-certification is due before it."),
+    )
+    application = models.ForeignKey(
+        CertificationApplication,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="rating_changes",
+    )
+    applied = models.BooleanField(_("in force"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("decided"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("credit rating change")
+        verbose_name_plural = _("credit rating changes")
+        ordering = ["-effective_date", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id}: {self.from_rating} → {self.to_rating} ({self.effective_date})"

@@ -12,7 +12,14 @@ from customs_portal.permissions import EnterpriseMemberRequiredMixin
 from customs_portal.uploads import upload_response
 
 from . import selectors, services
-from .forms import ContestForm, JoinForm, LicenceTermForm, VerifyForm
+from .forms import (
+    CertificationForm,
+    CertificationResponseForm,
+    ContestForm,
+    JoinForm,
+    LicenceTermForm,
+    VerifyForm,
+)
 from .models import ContestAttachment
 
 
@@ -337,3 +344,113 @@ class AuditView(EnterpriseMemberRequiredMixin, View):
             "cooperation/business/audit.html",
             {"entries": entries, "older": entries[-1].at.isoformat() if len(entries) == 50 else ""},
         )
+
+
+# --- certification -------------------------------------------------------------------------------
+class CertificationView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        from .models import CertificationApplication, RatingChange
+
+        return render(
+            request,
+            "cooperation/business/certification.html",
+            {
+                "enterprise": self.enterprise,
+                "applications": CertificationApplication.objects.filter(enterprise=self.enterprise)[:20],
+                "changes": RatingChange.objects.filter(enterprise=self.enterprise)[:50],
+                "current": RatingChange.objects.filter(enterprise=self.enterprise, applied=True).first(),
+            },
+        )
+
+
+class CertificationApplyView(EnterpriseMemberRequiredMixin, View):
+    template_name = "cooperation/business/certification_apply.html"
+
+    def _sections(self):
+        from .models import AssessmentSection
+
+        return AssessmentSection.objects.filter(active=True)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": CertificationForm(sections=self._sections())})
+
+    def post(self, request):
+        from .certification import certification_apply
+
+        form = CertificationForm(request.POST, request.FILES, sections=self._sections())
+        if form.is_valid():
+            try:
+                application = certification_apply(
+                    enterprise=self.enterprise,
+                    actor=request.user,
+                    requested_rating=form.cleaned_data["requested_rating"],
+                    answers=form.answers(),
+                    statement=form.cleaned_data["statement"],
+                    files=form.cleaned_data["reports"],
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("Your certification application was sent to customs."))
+                return redirect("business:certification_detail", pk=application.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class CertificationDetailView(EnterpriseMemberRequiredMixin, View):
+    template_name = "cooperation/business/certification_detail.html"
+
+    def _get(self, pk):
+        from .models import CertificationApplication
+
+        return get_object_or_404(
+            CertificationApplication.objects.filter(enterprise=self.enterprise).prefetch_related(
+                "answers__section", "reports", "visits", "history__actor"
+            ),
+            pk=pk,
+        )
+
+    def get(self, request, pk, form=None, status=200):
+        application = self._get(pk)
+        if form is None and application.status == "more_requested":
+            form = CertificationResponseForm()
+        return render(request, self.template_name, {"application": application, "form": form}, status=status)
+
+    def post(self, request, pk):
+        from .certification import certification_resubmit
+
+        application = self._get(pk)
+        form = CertificationResponseForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                certification_resubmit(
+                    application=application,
+                    actor=request.user,
+                    response=form.cleaned_data["response"],
+                    files=form.cleaned_data["reports"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your answer was sent to customs."))
+                return redirect("business:certification_detail", pk=pk)
+        return self.get(request, pk, form=form, status=400)
+
+
+def certification_report_download(request, pk):
+    """A supporting report: for the applying enterprise's users, and for verified reviewers."""
+    from .models import CertificationReport
+
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if user.is_staff:
+        verified = getattr(user, "is_verified", lambda: False)()
+        if not (verified and user.has_perm("business.view_certificationapplication")):
+            raise PermissionDenied
+        report = get_object_or_404(CertificationReport, pk=pk)
+    else:
+        enterprise = getattr(user, "enterprise", None)
+        if enterprise is None:
+            raise Http404
+        report = get_object_or_404(CertificationReport, pk=pk, application__enterprise=enterprise)
+    return upload_response(report.file, download_name=report.original_name)
