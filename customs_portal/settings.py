@@ -110,6 +110,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "customs_portal.context_processors.portal",
                 "notifications.context_processors.unread",
+                "registration.cooperation.business.context_processors.service",
             ],
         },
     },

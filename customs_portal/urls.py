@@ -43,6 +43,8 @@ urlpatterns = [
     path("cooperation/", include("registration.cooperation.urls")),
     path("cooperation/", include("registration.cooperation.business.urls")),
     path("verify/", business_views.verify_document, name="verify_document"),
+    path("help/", business_views.help_centre, name="help_centre"),
+    path("help/<slug:slug>/", business_views.help_article, name="help_article"),
     path("authorizations/", include("authorization.urls")),
     path("declarations/", include("declarations.urls")),
     path("summaries/", include("declarations.summaries.urls")),

@@ -22,6 +22,7 @@ from .models import (
     ContestStatus,
     CoordinatingOfficer,
     EnterpriseProfile,
+    HelpArticle,
     IssuedDocument,
     RatingChange,
     SelfAssessmentAnswer,
@@ -30,7 +31,7 @@ from .models import (
 
 @admin.register(BusinessSettings)
 class BusinessSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "contest_review_working_days"]
+    list_display = ["__str__", "contest_review_working_days", "hotline"]
 
     def has_add_permission(self, request):
         return not BusinessSettings.objects.exists()
@@ -391,3 +392,12 @@ class RatingChangeAdmin(QueueAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(HelpArticle)
+class HelpArticleAdmin(admin.ModelAdmin):
+    list_display = ["title_en", "title_zh", "slug", "pages", "published", "updated_at"]
+    list_filter = ["published"]
+    search_fields = ["title_en", "title_zh", "body_en", "body_zh", "pages"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    fields = ["title_en", "title_zh", "slug", "body_en", "body_zh", "pages", "published"]

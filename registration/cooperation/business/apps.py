@@ -35,6 +35,9 @@ REVIEWER_PERMISSIONS = [
     "view_certificationapplication",
     "change_certificationapplication",
     "view_ratingchange",
+    "view_helparticle",
+    "add_helparticle",
+    "change_helparticle",
 ]
 
 

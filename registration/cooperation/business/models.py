@@ -23,6 +23,14 @@ class BusinessSettings(models.Model):
         help_text=_("Counted by the official working-day calendar from the day after the contest is filed."),
     )
 
+    hotline = models.CharField(_("customer-service hotline"), max_length=40, default="12360")
+    service_hours_en = models.CharField(
+        _("customer-service hours (English)"), max_length=200, default="Working days 9:00–17:00"
+    )
+    service_hours_zh = models.CharField(
+        _("customer-service hours (Chinese)"), max_length=200, default="工作日 9:00–17:00"
+    )
+
     class Meta:
         verbose_name = _("business settings")
         verbose_name_plural = _("business settings")
@@ -530,3 +538,47 @@ class RatingChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enterprise_id}: {self.from_rating} → {self.to_rating} ({self.effective_date})"
+
+
+# --- help centre ---------------------------------------------------------------------------------
+class HelpArticle(models.Model):
+    """A help-centre article in both languages, shown on the pages it explains."""
+
+    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    title_zh = models.CharField(_("title (Chinese)"), max_length=200)
+    body_en = models.TextField(_("text (English)"))
+    body_zh = models.TextField(_("text (Chinese)"))
+    pages = models.CharField(
+        _("pages it explains"),
+        max_length=500,
+        blank=True,
+        help_text=_("Page names, comma-separated (e.g. cooperation:clearance_errors, business:contest_new)."),
+    )
+    published = models.BooleanField(_("published"), default=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("help article")
+        verbose_name_plural = _("help articles")
+        ordering = ["title_en", "id"]
+
+    def __str__(self) -> str:
+        return self.title_en
+
+    def _in_language(self, en: str, zh: str) -> str:
+        from django.utils.translation import get_language
+
+        return zh if (get_language() or "").lower().startswith("zh") else en
+
+    @property
+    def title(self) -> str:
+        return self._in_language(self.title_en, self.title_zh)
+
+    @property
+    def body(self) -> str:
+        return self._in_language(self.body_en, self.body_zh)
+
+    @property
+    def page_names(self) -> list[str]:
+        return [p.strip() for p in self.pages.split(",") if p.strip()]

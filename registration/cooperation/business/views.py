@@ -454,3 +454,20 @@ def certification_report_download(request, pk):
             raise Http404
         report = get_object_or_404(CertificationReport, pk=pk, application__enterprise=enterprise)
     return upload_response(report.file, download_name=report.original_name)
+
+
+# --- help centre ---------------------------------------------------------------------------------
+def help_centre(request):
+    """Public: the help centre's articles, searchable in either language."""
+    from .help import articles_search
+
+    query = (request.GET.get("q") or "").strip()[:100]
+    page = Paginator(articles_search(query), 20).get_page(request.GET.get("page"))
+    return render(request, "cooperation/business/help_centre.html", {"page_obj": page, "q": query})
+
+
+def help_article(request, slug):
+    from .models import HelpArticle
+
+    article = get_object_or_404(HelpArticle, slug=slug, published=True)
+    return render(request, "cooperation/business/help_article.html", {"article": article})
