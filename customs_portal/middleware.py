@@ -19,6 +19,7 @@ ALLOWED_PREFIXES = (
     "/reminders/notifications/",
     "/verify/",  # anyone checks a certificate's code, signed in or not
     "/help/",  # the help centre is public
+    "/privacy/",
 )
 
 

@@ -44,6 +44,7 @@ urlpatterns = [
     path("cooperation/", include("registration.cooperation.business.urls")),
     path("verify/", business_views.verify_document, name="verify_document"),
     path("help/", business_views.help_centre, name="help_centre"),
+    path("privacy/", business_views.privacy_notice, name="privacy_notice"),
     path("help/<slug:slug>/", business_views.help_article, name="help_article"),
     path("authorizations/", include("authorization.urls")),
     path("declarations/", include("declarations.urls")),

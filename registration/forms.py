@@ -4,6 +4,8 @@ rules themselves (USCC, phone, uploads, uniqueness) live in registration.service
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.errors import ApplicationError
@@ -107,6 +109,26 @@ class SignupForm(_Checks, forms.Form):
         initial=services.CHANNEL_EMAIL,
         widget=forms.RadioSelect,
     )
+    privacy_version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        from registration.cooperation.business.models import PrivacyNotice
+
+        super().__init__(*args, **kwargs)
+        self.privacy_notice = PrivacyNotice.current()
+        if self.privacy_notice is None:
+            del self.fields["privacy_version"]
+            return
+        # the version the person read is sent back with the form: consent is to that version
+        self.fields["privacy_version"].initial = self.privacy_notice.version
+        self.fields["privacy_consent"] = forms.BooleanField(
+            label=_("I have read the privacy notice (version %(version)s) and accept it.")
+            % {"version": self.privacy_notice.version},
+            help_text=format_html(
+                '<a href="{}" target="_blank">{}</a>', reverse("privacy_notice"), _("Read it")
+            ),
+            error_messages={"required": _("Accept the privacy notice to sign up.")},
+        )
 
     def clean(self):
         data = super().clean()

@@ -4,6 +4,7 @@ enterprise profile and its operators. Views parse input, check who asks, call on
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -64,22 +65,27 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user = services.enterprise_signup(
-                name=data["name"],
-                uscc=data["uscc"],
-                address=data["address"],
-                legal_representative=data["legal_representative"],
-                contact_name=data["contact_name"],
-                contact_phone=data["contact_phone"],
-                contact_email=data["contact_email"],
-                roles=data["roles"],
-                pilot_zone=data["pilot_zone"],
-                licence_file=data["licence_file"],
-                tax_certificate_file=data["tax_certificate_file"],
-                username=data["username"],
-                password=data["password1"],
-                language=translation.get_language(),
-            )
+            with transaction.atomic():  # the account and the consent to the privacy notice, together
+                user = services.enterprise_signup(
+                    name=data["name"],
+                    uscc=data["uscc"],
+                    address=data["address"],
+                    legal_representative=data["legal_representative"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    contact_email=data["contact_email"],
+                    roles=data["roles"],
+                    pilot_zone=data["pilot_zone"],
+                    licence_file=data["licence_file"],
+                    tax_certificate_file=data["tax_certificate_file"],
+                    username=data["username"],
+                    password=data["password1"],
+                    language=translation.get_language(),
+                )
+                if form.privacy_notice is not None:
+                    from registration.cooperation.business.privacy import privacy_consent_record
+
+                    privacy_consent_record(user=user, version=data["privacy_version"])
         except ApplicationError as exc:
             apply_error(form, exc)
         else:

@@ -24,6 +24,8 @@ from .models import (
     EnterpriseProfile,
     HelpArticle,
     IssuedDocument,
+    PrivacyConsent,
+    PrivacyNotice,
     RatingChange,
     SelfAssessmentAnswer,
 )
@@ -401,3 +403,34 @@ class HelpArticleAdmin(admin.ModelAdmin):
     search_fields = ["title_en", "title_zh", "body_en", "body_zh", "pages"]
     prepopulated_fields = {"slug": ["title_en"]}
     fields = ["title_en", "title_zh", "slug", "body_en", "body_zh", "pages", "published"]
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """A published version never changes: publish a new version instead."""
+
+    list_display = ["version", "published_at"]
+    fields = ["version", "text_en", "text_zh", "published_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["version", "text_en", "text_zh", "published_at"] if obj and obj.published_at else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PrivacyConsent)
+class PrivacyConsentAdmin(QueueAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "notice", "consented_at"]
+    list_filter = ["notice"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user", "notice"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

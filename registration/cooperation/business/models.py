@@ -582,3 +582,50 @@ class HelpArticle(models.Model):
     @property
     def page_names(self) -> list[str]:
         return [p.strip() for p in self.pages.split(",") if p.strip()]
+
+
+# --- privacy -----------------------------------------------------------------------------------------
+class PrivacyNotice(models.Model):
+    """A version of the privacy notice people accept at sign-up; the newest published one applies."""
+
+    version = models.CharField(_("version"), max_length=30, unique=True)
+    text_en = models.TextField(_("text (English)"))
+    text_zh = models.TextField(_("text (Chinese)"))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("privacy notice")
+        verbose_name_plural = _("privacy notices")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.version
+
+    @property
+    def text(self) -> str:
+        from django.utils.translation import get_language
+
+        return self.text_zh if (get_language() or "").lower().startswith("zh") else self.text_en
+
+    @classmethod
+    def current(cls):
+        return cls.objects.filter(published_at__isnull=False).order_by("-published_at", "-id").first()
+
+
+class PrivacyConsent(models.Model):
+    """A person accepted a version of the privacy notice (at sign-up)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="privacy_consents"
+    )
+    notice = models.ForeignKey(PrivacyNotice, verbose_name=_("version"), on_delete=models.PROTECT)
+    consented_at = models.DateTimeField(_("accepted"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("privacy consent")
+        verbose_name_plural = _("privacy consents")
+        ordering = ["-consented_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user", "notice"], name="privacy_consent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.notice_id}"

@@ -471,3 +471,13 @@ def help_article(request, slug):
 
     article = get_object_or_404(HelpArticle, slug=slug, published=True)
     return render(request, "cooperation/business/help_article.html", {"article": article})
+
+
+def privacy_notice(request):
+    """Public: the privacy notice in force, in the reader's language."""
+    from .models import PrivacyNotice
+
+    notice = PrivacyNotice.current()
+    if notice is None:
+        raise Http404
+    return render(request, "cooperation/business/privacy.html", {"notice": notice})
