@@ -244,6 +244,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "declarations.summaries.tasks.build_previous_month_task",
         "schedule": crontab(hour=1, minute=0, day_of_month=1),
     },
+    "purge-closed-personal-data": {  # the retention rule set in admin (business settings)
+        "task": "business.personal_data_purge",
+        "schedule": crontab(hour=2, minute=30),
+    },
     "apply-credit-rating-changes": {  # ratings decided with a later effective date
         "task": "business.rating_changes_apply",
         "schedule": crontab(hour=0, minute=5),

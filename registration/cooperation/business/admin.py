@@ -21,11 +21,13 @@ from .models import (
     ClearanceErrorContestHistory,
     ContestStatus,
     CoordinatingOfficer,
+    DataExport,
     EnterpriseProfile,
     HelpArticle,
     IssuedDocument,
     PrivacyConsent,
     PrivacyNotice,
+    PurgeLog,
     RatingChange,
     SelfAssessmentAnswer,
 )
@@ -425,6 +427,39 @@ class PrivacyConsentAdmin(QueueAdminMixin, admin.ModelAdmin):
     list_filter = ["notice"]
     search_fields = ["user__username", "user__email"]
     list_select_related = ["user", "notice"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataExport)
+class DataExportAdmin(QueueAdminMixin, admin.ModelAdmin):
+    list_display = ["enterprise", "status", "progress", "created_at", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["enterprise__name", "enterprise__customs_code"]
+    list_select_related = ["enterprise"]
+    fields = ["enterprise", "requested_by", "status", "progress", "created_at", "finished_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurgeLog)
+class PurgeLogAdmin(admin.ModelAdmin):
+    """What the retention rule purged, run by run."""
+
+    list_display = ["ran_at", "cutoff", "join_requests", "members", "archives"]
+    readonly_fields = ["ran_at", "cutoff", "join_requests", "members", "archives", "details"]
 
     def has_add_permission(self, request):
         return False

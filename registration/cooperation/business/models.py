@@ -31,6 +31,16 @@ class BusinessSettings(models.Model):
         _("customer-service hours (Chinese)"), max_length=200, default="工作日 9:00–17:00"
     )
 
+    retention_days = models.PositiveIntegerField(
+        _("keep closed personal data for (days)"),
+        default=365,
+        validators=[MinValueValidator(30)],
+        help_text=_(
+            "Decided requests to join, removed members' contact details and prepared data archives "
+            "older than this are purged every night."
+        ),
+    )
+
     class Meta:
         verbose_name = _("business settings")
         verbose_name_plural = _("business settings")
@@ -629,3 +639,57 @@ class PrivacyConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.notice_id}"
+
+
+# --- the enterprise's data ----------------------------------------------------------------------------
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Being prepared")
+    READY = "ready", _("Ready to download")
+    FAILED = "failed", _("Failed")
+    PURGED = "purged", _("Deleted (retention period over)")
+
+
+class DataExport(models.Model):
+    """An archive of all the enterprise's data, prepared by a Celery task."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="data_exports"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    file = models.FileField(_("archive"), upload_to="business/exports/%Y/%m/", blank=True)
+    created_at = models.DateTimeField(_("requested"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data archive")
+        verbose_name_plural = _("data archives")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.enterprise_id} {self.created_at:%Y-%m-%d}"
+
+
+class PurgeLog(models.Model):
+    """What one run of the retention rule purged."""
+
+    ran_at = models.DateTimeField(_("time"), auto_now_add=True)
+    cutoff = models.DateTimeField(_("purged what closed before"))
+    join_requests = models.PositiveIntegerField(_("requests to join"), default=0)
+    members = models.PositiveIntegerField(_("removed members' contact details"), default=0)
+    archives = models.PositiveIntegerField(_("data archives"), default=0)
+    details = models.JSONField(_("what was purged"), default=list)
+
+    class Meta:
+        verbose_name = _("purge log entry")
+        verbose_name_plural = _("purge log")
+        ordering = ["-ran_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.ran_at:%Y-%m-%d %H:%M}"

@@ -23,4 +23,6 @@ urlpatterns = [
     path("certification/apply/", views.CertificationApplyView.as_view(), name="certification_apply"),
     path("certification/<int:pk>/", views.CertificationDetailView.as_view(), name="certification_detail"),
     path("certification/reports/<int:pk>/", views.certification_report_download, name="certification_report"),
+    path("data/", views.DataExportView.as_view(), name="data_export"),
+    path("data/<int:pk>/download/", views.DataExportDownloadView.as_view(), name="data_export_download"),
 ]

@@ -481,3 +481,47 @@ def privacy_notice(request):
     if notice is None:
         raise Http404
     return render(request, "cooperation/business/privacy.html", {"notice": notice})
+
+
+# --- the enterprise's data ---------------------------------------------------------------------------
+class DataExportView(EnterpriseMemberRequiredMixin, View):
+    """The administrator asks for the archive and watches its progress; downloads it when ready."""
+
+    require_admin = True
+
+    def get(self, request):
+        from .models import DataExport, ExportStatus
+
+        exports = list(DataExport.objects.filter(enterprise=self.enterprise)[:10])
+        busy = any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in exports)
+        return render(request, "cooperation/business/data_export.html", {"exports": exports, "busy": busy})
+
+    def post(self, request):
+        from .data import export_request
+
+        try:
+            export_request(enterprise=self.enterprise, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The archive is being prepared; this page shows its progress."))
+        return redirect("business:data_export")
+
+
+class DataExportDownloadView(EnterpriseMemberRequiredMixin, View):
+    require_admin = True
+
+    def get(self, request, pk):
+        from django.http import FileResponse
+
+        from .models import DataExport, ExportStatus
+
+        export = get_object_or_404(DataExport, pk=pk, enterprise=self.enterprise, status=ExportStatus.READY)
+        if not export.file:
+            raise Http404
+        return FileResponse(
+            export.file.open("rb"),
+            as_attachment=True,
+            filename=f"enterprise-data-{export.created_at:%Y%m%d}.zip",
+            content_type="application/zip",
+        )
