@@ -139,7 +139,13 @@ def test_a_scan_the_review_page_frames_may_be_framed_by_the_portal_only(
 
 # --- templates: nothing inline ---------------------------------------------------------------
 # rendered to PDF by WeasyPrint on the server, never sent to a browser as a page
-PDF_TEMPLATES = {"summaries/form_pdf.html"}
+# rendered by WeasyPrint into PDF files, never served as pages
+PDF_TEMPLATES = {
+    "summaries/form_pdf.html",
+    "cooperation/business/_pdf_style.html",
+    "cooperation/business/registration_pdf.html",
+    "cooperation/business/authorization_pdf.html",
+}
 TAG = re.compile(r"<[a-zA-Z][^<>]*>", re.S)
 EVENT_HANDLER = re.compile(r"\son[a-z]+\s*=", re.I)
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script\s*>", re.S | re.I)

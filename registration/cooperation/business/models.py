@@ -1,13 +1,16 @@
 """Customs business online: an enterprise contests an entry of its clearance error log (纠错)."""
 
+import uuid
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
 from customs_portal.models import StatusHistory
-from customs_portal.uploads import SniffedFileField
+from customs_portal.uploads import SniffedFileField, random_name
 from registration.models import Enterprise
 
 DEFAULT_CONTEST_REVIEW_WORKING_DAYS = 5
@@ -650,6 +653,21 @@ class ExportStatus(models.TextChoices):
     PURGED = "purged", _("Deleted (retention period over)")
 
 
+class ArchiveFieldFile(FieldFile):
+    def save(self, name, content, save=True):
+        # like every stored file: a random name, the extension of the content (a ZIP archive, or
+        # whatever customs_portal.uploads sniffs), never the name given
+        content.seek(0)
+        head = content.read(4)
+        content.seek(0)
+        stored = f"{uuid.uuid4().hex}.zip" if head == b"PK\x03\x04" else random_name(content)
+        super().save(stored, content, save)
+
+
+class ArchiveFileField(models.FileField):
+    attr_class = ArchiveFieldFile
+
+
 class DataExport(models.Model):
     """An archive of all the enterprise's data, prepared by a Celery task."""
 
@@ -663,7 +681,7 @@ class DataExport(models.Model):
         _("status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    file = models.FileField(_("archive"), upload_to="business/exports/%Y/%m/", blank=True)
+    file = ArchiveFileField(_("archive"), upload_to="business/exports/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("requested"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
 
