@@ -18,6 +18,8 @@ ALLOWED_PREFIXES = (
     "/jsi18n/",
     "/reminders/notifications/",
     "/verify/",  # anyone checks a certificate's code, signed in or not
+    "/help/",  # the help centre is public
+    "/privacy/",
 )
 
 

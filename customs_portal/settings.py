@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "customs_portal.context_processors.portal",
                 "notifications.context_processors.unread",
+                "registration.cooperation.business.context_processors.service",
             ],
             # {{ value|customs_code:"country" }} on every page, PDF and e-mail without a {% load %}
             "builtins": ["customs_portal.templatetags.customs_codes"],
@@ -267,6 +268,14 @@ CELERY_BEAT_SCHEDULE = {
     "build-monthly-summaries": {
         "task": "declarations.summaries.tasks.build_previous_month_task",
         "schedule": crontab(hour=1, minute=0, day_of_month=1),
+    },
+    "purge-closed-personal-data": {  # the retention rule set in admin (business settings)
+        "task": "business.personal_data_purge",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "apply-credit-rating-changes": {  # ratings decided with a later effective date
+        "task": "business.rating_changes_apply",
+        "schedule": crontab(hour=0, minute=5),
     },
 }
 

@@ -4,6 +4,8 @@ rules themselves (USCC, phone, uploads, uniqueness) live in registration.service
 from django import forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from customs_portal.errors import ApplicationError
@@ -113,12 +115,29 @@ class SignupForm(_Checks, forms.Form):
         initial=services.CHANNEL_EMAIL,
         widget=forms.RadioSelect,
     )
+    privacy_version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, kept_uploads=None, **kwargs):
+        from registration.cooperation.business.models import PrivacyNotice
+
         super().__init__(*args, **kwargs)
         self.kept_uploads = {k: v for k, v in (kept_uploads or {}).items() if k in self.FILE_FIELDS}
         for name in self.kept_uploads:
             self.fields[name].required = False
+        self.privacy_notice = PrivacyNotice.current()
+        if self.privacy_notice is None:
+            del self.fields["privacy_version"]
+            return
+        # the version the person read is sent back with the form: consent is to that version
+        self.fields["privacy_version"].initial = self.privacy_notice.version
+        self.fields["privacy_consent"] = forms.BooleanField(
+            label=_("I have read the privacy notice (version %(version)s) and accept it.")
+            % {"version": self.privacy_notice.version},
+            help_text=format_html(
+                '<a href="{}" target="_blank">{}</a>', reverse("privacy_notice"), _("Read it")
+            ),
+            error_messages={"required": _("Accept the privacy notice to sign up.")},
+        )
 
     def clean(self):
         data = super().clean()
@@ -139,7 +158,7 @@ class SignupForm(_Checks, forms.Form):
 
     def answers(self) -> dict:
         """The cleaned answers a check page shows and the sign-up sends (no files, no password)."""
-        skip = {*self.FILE_FIELDS, "password1", "password2"}
+        skip = {*self.FILE_FIELDS, "password1", "password2", "privacy_consent"}
         return {k: v for k, v in self.cleaned_data.items() if k not in skip}
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.hashers import make_password
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -103,7 +104,7 @@ def _signup_rows(answers: dict, kept: dict) -> list[tuple[str, str, str]]:
     fields = SignupForm.base_fields
     rows = []
     for name, field in fields.items():
-        if name in ("password1", "password2"):
+        if name in ("password1", "password2", "privacy_version"):
             continue
         if name in SignupForm.FILE_FIELDS:
             value = kept[name]["name"]
@@ -116,6 +117,14 @@ def _signup_rows(answers: dict, kept: dict) -> list[tuple[str, str, str]]:
         else:
             value = answers[name]
         rows.append((field.label, value, name))
+    if answers.get("privacy_version"):
+        rows.append(
+            (
+                _("Privacy notice"),
+                _("Version %(version)s, read and accepted") % {"version": answers["privacy_version"]},
+                "privacy_consent",
+            )
+        )
     return rows
 
 
@@ -138,14 +147,20 @@ def signup_check(request):
             return redirect("registration:signup_check")
         answers = dict(pending["answers"])
         channel = answers.pop("channel")
+        privacy_version = answers.pop("privacy_version", None)
         files = {name: kept_uploads.open_kept(kept[name]) for name in SignupForm.FILE_FIELDS}
         try:
-            user = services.enterprise_signup(
-                **answers,
-                **files,
-                password_hash=pending["password_hash"],
-                language=translation.get_language(),
-            )
+            with transaction.atomic():  # the account and the consent to the privacy notice, together
+                user = services.enterprise_signup(
+                    **answers,
+                    **files,
+                    password_hash=pending["password_hash"],
+                    language=translation.get_language(),
+                )
+                if privacy_version:
+                    from registration.cooperation.business.privacy import privacy_consent_record
+
+                    privacy_consent_record(user=user, version=privacy_version)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
             return redirect("registration:signup")

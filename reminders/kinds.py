@@ -20,7 +20,8 @@ The schedule:
 - unpaid tax bills (export duty): 7, 3 and 1 days before the due date, then overdue weekly
   until paid.
 - validity: the business licence's term ends: 60, 30, 7 and 1 days before, then once on the
-  day after it ended (until a new term is entered).
+  day after it ended (until a new term is entered); a certified rating lapses: 90, 30 and 7
+  days before, then once the day after (re-certification).
 - reviews past their due date (3 working days; contested clearance errors: the working days set
   in admin) and questions unanswered after 2 working days: to customs reviewers, when overdue,
   then weekly.
@@ -133,6 +134,16 @@ LICENCE_EXPIRING_BODY = texts.define(
 )
 LICENCE_EXPIRED = texts.define(
     "reminders.validity.licence.expired", _("Your business licence expired on %(due)s")
+)
+RECERT_DUE = texts.define(
+    "reminders.validity.certification", _("Your certification as “%(rating)s” lapses on %(due)s")
+)
+RECERT_LAPSED = texts.define(
+    "reminders.validity.certification.lapsed", _("Your certification as “%(rating)s” lapsed on %(due)s")
+)
+RECERT_BODY = texts.define(
+    "reminders.validity.certification.body",
+    _("Apply for re-certification in the portal before %(due)s, with a new self-assessment."),
 )
 CONTEST_REVIEW_OVERDUE = texts.define(
     "reminders.review_overdue.contest",
@@ -602,6 +613,45 @@ def validity(ctx: Context) -> Iterator[Due]:
         yield Due(
             ReminderKind.VALIDITY, stage, pk, code or "", f"LICENCE-{due.isoformat()}", due, title, body, link
         )
+    yield from _recertification(ctx)
+
+
+RECERT_DAYS_BEFORE = (90, 30, 7)
+
+
+def _recertification(ctx: Context) -> Iterator[Due]:
+    """A certified rating with an end date: re-certify before it lapses (the rating in force
+    only: a later change supersedes it)."""
+    from django.db.models import Exists
+
+    from registration.cooperation.business.models import RatingChange
+    from registration.models import CreditRating
+
+    today = ctx.today
+    later = RatingChange.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"), applied=True, effective_date__gt=OuterRef("effective_date")
+    )
+    rows = (
+        RatingChange.objects.filter(
+            applied=True,
+            valid_until__isnull=False,
+            valid_until__lte=today + dt.timedelta(days=max(RECERT_DAYS_BEFORE)),
+            valid_until__gte=today - dt.timedelta(days=1),
+        )
+        .exclude(Exists(later))
+        .values_list("pk", "enterprise_id", "enterprise__customs_code", "to_rating", "valid_until")
+    )
+    link = reverse("business:certification")
+    for pk, ent, code, rating, due in rows:
+        schedule = [*days_before(due, RECERT_DAYS_BEFORE), ("EXPIRED", due + dt.timedelta(days=1))]
+        stage = latest_stage(today, schedule)
+        if stage is None:
+            continue
+        rating_text = texts.choice(CreditRating, rating)
+        message = RECERT_LAPSED if stage == "EXPIRED" else RECERT_DUE
+        title = texts.stored(message, rating=rating_text, due=due.isoformat())
+        body = texts.stored(RECERT_BODY, due=due.isoformat())
+        yield Due(ReminderKind.VALIDITY, stage, ent, code or "", f"CERT-{pk}", due, title, body, link)
 
 
 KINDS = {

@@ -36,3 +36,19 @@ def officer(db):
         name="Zhou Min 周敏", office="Shanghai Pudong Customs, Enterprise Management Section", phone="021-58880000",
         hours="Mon–Fri 9:00–17:00",
     )  # fmt: skip
+
+
+@pytest.fixture
+def sections(db):
+    from registration.cooperation.business.models import AssessmentSection
+
+    return [
+        AssessmentSection.objects.create(
+            order=1, title_en="Internal control", title_zh="内部控制",
+            guidance_en="Describe how declarations are checked.", guidance_zh="说明如何复核申报。",
+        ),
+        AssessmentSection.objects.create(
+            order=2, title_en="Financial standing", title_zh="财务状况",
+            guidance_en="Solvency and tax compliance.", guidance_zh="偿债能力与纳税情况。",
+        ),
+    ]  # fmt: skip

@@ -191,7 +191,15 @@ def test_settings_set_in_admin(reviewer_client, staff_factory, otp_client_factor
     )
     c = otp_client_factory(ops)
     BusinessSettings.load()
-    response = c.post("/admin/business/businesssettings/1/change/", {"contest_review_working_days": "7"})
+    form = {
+        "hotline": "12360",
+        "service_hours_en": "9-17",
+        "service_hours_zh": "9-17",
+        "retention_days": "365",
+    }
+    response = c.post(
+        "/admin/business/businesssettings/1/change/", {**form, "contest_review_working_days": "7"}
+    )
     assert response.status_code == 302
     assert BusinessSettings.load().contest_review_working_days == 7
     assert (

@@ -12,19 +12,30 @@ from customs_portal.errors import ApplicationError
 
 from . import services
 from .models import (
+    AssessmentSection,
     BusinessSettings,
+    CertificationApplication,
+    CertificationHistory,
+    CertificationVisit,
     ClearanceErrorContest,
     ClearanceErrorContestHistory,
     ContestStatus,
     CoordinatingOfficer,
+    DataExport,
     EnterpriseProfile,
+    HelpArticle,
     IssuedDocument,
+    PrivacyConsent,
+    PrivacyNotice,
+    PurgeLog,
+    RatingChange,
+    SelfAssessmentAnswer,
 )
 
 
 @admin.register(BusinessSettings)
 class BusinessSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "contest_review_working_days"]
+    list_display = ["__str__", "contest_review_working_days", "hotline"]
 
     def has_add_permission(self, request):
         return not BusinessSettings.objects.exists()
@@ -195,6 +206,260 @@ class IssuedDocumentAdmin(QueueAdminMixin, admin.ModelAdmin):
     search_fields = ["code", "enterprise__name", "enterprise__customs_code", "authorization__number"]
     list_select_related = ["enterprise", "authorization"]
     readonly_fields = ["code", "kind", "enterprise", "authorization", "issued_at"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+# --- certification -----------------------------------------------------------------------------------
+@admin.register(AssessmentSection)
+class AssessmentSectionAdmin(admin.ModelAdmin):
+    """The self-assessment's sections, in both languages; retire a section rather than delete it."""
+
+    list_display = ["order", "title_en", "title_zh", "active"]
+    list_display_links = ["title_en"]
+    list_editable = ["order", "active"]
+    search_fields = ["title_en", "title_zh"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class CertificationReviewForm(forms.ModelForm):
+    step = forms.ChoiceField(
+        label=_("Step"),
+        required=False,
+        choices=[
+            ("", "—"),
+            ("more", _("Ask for more")),
+            ("visit", _("Record an on-site visit")),
+            ("grant", _("Grant the rating")),
+            ("refuse", _("Refuse")),
+        ],
+    )
+    note = forms.CharField(
+        label=_("Note to the enterprise (what to add, or the reasons)"), required=False, widget=forms.Textarea
+    )
+    visited_on = forms.DateField(label=_("Visit date"), required=False)
+    officers = forms.CharField(label=_("Officers who visited"), required=False, max_length=300)
+    findings = forms.CharField(label=_("Findings"), required=False, widget=forms.Textarea)
+    effective_date = forms.DateField(label=_("Rating effective from"), required=False)
+    valid_until = forms.DateField(label=_("Certification valid until"), required=False)
+
+    class Meta:
+        model = CertificationApplication
+        fields = []
+
+
+class _ReadOnlyInline(admin.TabularInline):
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AnswerInline(_ReadOnlyInline):
+    model = SelfAssessmentAnswer
+    fields = ["section", "meets", "explanation"]
+    readonly_fields = fields
+
+
+class VisitInline(_ReadOnlyInline):
+    model = CertificationVisit
+    fields = ["visited_on", "officers", "findings", "recorded_by"]
+    readonly_fields = fields
+
+
+class CertificationHistoryInline(_ReadOnlyInline):
+    model = CertificationHistory
+    fields = ["at", "actor_display", "from_status_label", "to_status_label", "reason_text"]
+    readonly_fields = fields
+
+
+@admin.register(CertificationApplication)
+class CertificationApplicationAdmin(QueueAdminMixin, admin.ModelAdmin):
+    form = CertificationReviewForm
+    list_display = ["enterprise", "requested_rating", "status", "submitted_at", "decided_at"]
+    list_filter = ["status", "requested_rating"]
+    search_fields = ["enterprise__name", "enterprise__customs_code", "enterprise__uscc"]
+    list_select_related = ["enterprise"]
+    readonly_fields = [
+        "enterprise",
+        "current_rating",
+        "requested_rating",
+        "statement",
+        "status",
+        "submitted_by",
+        "submitted_at",
+        "report_links",
+        "request_note",
+        "decision_note",
+        "decided_at",
+    ]
+    fieldsets = [
+        (None, {"fields": readonly_fields}),
+        (
+            _("Review"),
+            {
+                "fields": [
+                    "step",
+                    "note",
+                    "visited_on",
+                    "officers",
+                    "findings",
+                    "effective_date",
+                    "valid_until",
+                ]
+            },
+        ),
+    ]
+    inlines = [AnswerInline, VisitInline, CertificationHistoryInline]
+
+    @admin.display(description=_("current rating"))
+    def current_rating(self, obj):
+        return obj.enterprise.get_credit_rating_display()
+
+    @admin.display(description=_("supporting reports"))
+    def report_links(self, obj):
+        return (
+            format_html_join(
+                ", ",
+                '<a href="{}">{}</a>',
+                (
+                    (reverse("business:certification_report", args=[r.pk]), r.original_name)
+                    for r in obj.reports.all()
+                ),
+            )
+            or "—"
+        )
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        from . import certification
+
+        data = form.cleaned_data
+        step = data.get("step")
+        try:
+            if step == "more":
+                certification.certification_request_more(
+                    application=obj, reviewer=request.user, note=data["note"]
+                )
+            elif step == "visit":
+                certification.certification_visit_record(
+                    application=obj,
+                    reviewer=request.user,
+                    visited_on=data.get("visited_on"),
+                    officers=data.get("officers", ""),
+                    findings=data.get("findings", ""),
+                )
+            elif step in ("grant", "refuse"):
+                certification.certification_decide(
+                    application=obj,
+                    reviewer=request.user,
+                    grant=step == "grant",
+                    note=data.get("note", ""),
+                    effective_date=data.get("effective_date"),
+                    valid_until=data.get("valid_until"),
+                )
+        except ApplicationError as exc:
+            self.message_user(request, str(exc), level=messages.ERROR)
+
+
+@admin.register(RatingChange)
+class RatingChangeAdmin(QueueAdminMixin, admin.ModelAdmin):
+    list_display = ["enterprise", "from_rating", "to_rating", "effective_date", "valid_until", "applied"]
+    list_filter = ["to_rating", "applied"]
+    search_fields = ["enterprise__name", "enterprise__customs_code"]
+    list_select_related = ["enterprise"]
+    readonly_fields = [f.name for f in RatingChange._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(HelpArticle)
+class HelpArticleAdmin(admin.ModelAdmin):
+    list_display = ["title_en", "title_zh", "slug", "pages", "published", "updated_at"]
+    list_filter = ["published"]
+    search_fields = ["title_en", "title_zh", "body_en", "body_zh", "pages"]
+    prepopulated_fields = {"slug": ["title_en"]}
+    fields = ["title_en", "title_zh", "slug", "body_en", "body_zh", "pages", "published"]
+
+
+@admin.register(PrivacyNotice)
+class PrivacyNoticeAdmin(admin.ModelAdmin):
+    """A published version never changes: publish a new version instead."""
+
+    list_display = ["version", "published_at"]
+    fields = ["version", "text_en", "text_zh", "published_at"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["version", "text_en", "text_zh", "published_at"] if obj and obj.published_at else []
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PrivacyConsent)
+class PrivacyConsentAdmin(QueueAdminMixin, admin.ModelAdmin):
+    list_display = ["user", "notice", "consented_at"]
+    list_filter = ["notice"]
+    search_fields = ["user__username", "user__email"]
+    list_select_related = ["user", "notice"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(DataExport)
+class DataExportAdmin(QueueAdminMixin, admin.ModelAdmin):
+    list_display = ["enterprise", "status", "progress", "created_at", "finished_at"]
+    list_filter = ["status"]
+    search_fields = ["enterprise__name", "enterprise__customs_code"]
+    list_select_related = ["enterprise"]
+    fields = ["enterprise", "requested_by", "status", "progress", "created_at", "finished_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PurgeLog)
+class PurgeLogAdmin(admin.ModelAdmin):
+    """What the retention rule purged, run by run."""
+
+    list_display = ["ran_at", "cutoff", "join_requests", "members", "archives"]
+    readonly_fields = ["ran_at", "cutoff", "join_requests", "members", "archives", "details"]
 
     def has_add_permission(self, request):
         return False

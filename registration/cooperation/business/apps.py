@@ -12,6 +12,8 @@ class BusinessConfig(AppConfig):
     verbose_name = _("Customs business online")
 
     def ready(self):
+        from . import tasks  # noqa: F401  (registers the Celery task; the app is not autodiscovered)
+
         post_migrate.connect(ensure_staff_permissions, sender=self)
 
 
@@ -27,6 +29,15 @@ REVIEWER_PERMISSIONS = [
     "add_enterpriseprofile",
     "change_enterpriseprofile",
     "view_issueddocument",
+    "view_assessmentsection",
+    "add_assessmentsection",
+    "change_assessmentsection",
+    "view_certificationapplication",
+    "change_certificationapplication",
+    "view_ratingchange",
+    "view_helparticle",
+    "add_helparticle",
+    "change_helparticle",
 ]
 
 

@@ -16,4 +16,13 @@ urlpatterns = [
         views.AuthorizationCertificateView.as_view(),
         name="authorization_pdf",
     ),
+    path("join/", views.JoinView.as_view(), name="join"),
+    path("members/", views.MembersView.as_view(), name="members"),
+    path("members/audit/", views.AuditView.as_view(), name="audit"),
+    path("certification/", views.CertificationView.as_view(), name="certification"),
+    path("certification/apply/", views.CertificationApplyView.as_view(), name="certification_apply"),
+    path("certification/<int:pk>/", views.CertificationDetailView.as_view(), name="certification_detail"),
+    path("certification/reports/<int:pk>/", views.certification_report_download, name="certification_report"),
+    path("data/", views.DataExportView.as_view(), name="data_export"),
+    path("data/<int:pk>/download/", views.DataExportDownloadView.as_view(), name="data_export_download"),
 ]

@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views import View
@@ -12,7 +12,14 @@ from customs_portal.permissions import EnterpriseMemberRequiredMixin
 from customs_portal.uploads import upload_response
 
 from . import selectors, services
-from .forms import ContestForm, LicenceTermForm, VerifyForm
+from .forms import (
+    CertificationForm,
+    CertificationResponseForm,
+    ContestForm,
+    JoinForm,
+    LicenceTermForm,
+    VerifyForm,
+)
 from .models import ContestAttachment
 
 
@@ -180,16 +187,16 @@ class AuthorizationCertificateView(EnterpriseMemberRequiredMixin, View):
         return _pdf_response(content, f"authorization-{authorization.number or authorization.pk}.pdf")
 
 
-def _rate_limited(request) -> bool:
+def _rate_limited(request, scope: str = "verify", limit: int = VERIFY_LIMIT_PER_MINUTE) -> bool:
     """A fixed one-minute window per client address (the proxy middleware set REMOTE_ADDR)."""
     import time
 
     from django.core.cache import cache
 
-    key = f"business:verify:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
+    key = f"business:{scope}:{request.META.get('REMOTE_ADDR', '')}:{int(time.time() // 60)}"
     cache.add(key, 0, timeout=70)
     try:
-        return cache.incr(key) > VERIFY_LIMIT_PER_MINUTE
+        return cache.incr(key) > limit
     except ValueError:
         return False
 
@@ -220,3 +227,301 @@ def verify_document(request):
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+# --- members -----------------------------------------------------------------------------------
+JOIN_LIMIT_PER_MINUTE = 5
+
+
+class JoinView(View):
+    """Public: a person asks to join an enterprise by its USCC (no account until accepted)."""
+
+    template_name = "cooperation/business/join.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            messages.error(request, _("Sign out first to ask to join an enterprise."))
+            return redirect("home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": JoinForm()})
+
+    def post(self, request):
+        from . import members
+
+        form = JoinForm(request.POST)
+        if _rate_limited(request, "join", JOIN_LIMIT_PER_MINUTE):
+            messages.error(request, _("Too many requests from your address; wait a minute and try again."))
+            return render(request, self.template_name, {"form": form}, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                join = members.join_request_create(
+                    uscc=data["uscc"],
+                    full_name=data["full_name"],
+                    username=data["username"],
+                    email=data["email"],
+                    password=data["password1"],
+                    phone=data["phone"],
+                    message=data["message"],
+                    language=request.LANGUAGE_CODE,
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                return render(request, "cooperation/business/join_sent.html", {"join": join})
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class MembersView(EnterpriseMemberRequiredMixin, View):
+    require_admin = True
+    template_name = "cooperation/business/members.html"
+
+    def get(self, request):
+        from .models import JoinRequest, JoinStatus
+
+        return render(
+            request,
+            self.template_name,
+            {
+                "members": self.enterprise.users.filter(is_active=True).order_by(
+                    "-is_enterprise_admin", "username"
+                ),
+                "requests": JoinRequest.objects.filter(enterprise=self.enterprise, status=JoinStatus.PENDING),
+                "decided": JoinRequest.objects.filter(enterprise=self.enterprise)
+                .exclude(status=JoinStatus.PENDING)
+                .select_related("decided_by")[:20],
+            },
+        )
+
+    def post(self, request):
+        from registration.services import operator_deactivate
+
+        from . import members
+        from .models import JoinRequest
+
+        action = request.POST.get("action")
+        try:
+            if action in ("accept", "decline"):
+                join = get_object_or_404(
+                    JoinRequest, enterprise=self.enterprise, pk=request.POST.get("request")
+                )
+                members.join_request_decide(request=join, actor=request.user, accept=action == "accept")
+                messages.success(
+                    request,
+                    _("%(name)s is now a member.") % {"name": join.full_name}
+                    if action == "accept"
+                    else _("The request from %(name)s was declined.") % {"name": join.full_name},
+                )
+            elif action == "remove":
+                user = get_object_or_404(
+                    self.enterprise.users.filter(is_active=True), pk=request.POST.get("user") or 0
+                )
+                operator_deactivate(enterprise=self.enterprise, actor=request.user, user=user)
+                messages.success(
+                    request, _("%(username)s can no longer sign in.") % {"username": user.username}
+                )
+            else:
+                return HttpResponseBadRequest()
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        return redirect("business:members")
+
+
+class AuditView(EnterpriseMemberRequiredMixin, View):
+    require_admin = True
+
+    def get(self, request):
+        from django.utils.dateparse import parse_datetime
+
+        from .members import audit_entries
+
+        before = parse_datetime(request.GET.get("before", "")) if request.GET.get("before") else None
+        entries = audit_entries(enterprise=self.enterprise, before=before)
+        return render(
+            request,
+            "cooperation/business/audit.html",
+            {"entries": entries, "older": entries[-1].at.isoformat() if len(entries) == 50 else ""},
+        )
+
+
+# --- certification -------------------------------------------------------------------------------
+class CertificationView(EnterpriseMemberRequiredMixin, View):
+    def get(self, request):
+        from .models import CertificationApplication, RatingChange
+
+        return render(
+            request,
+            "cooperation/business/certification.html",
+            {
+                "enterprise": self.enterprise,
+                "applications": CertificationApplication.objects.filter(enterprise=self.enterprise)[:20],
+                "changes": RatingChange.objects.filter(enterprise=self.enterprise)[:50],
+                "current": RatingChange.objects.filter(enterprise=self.enterprise, applied=True).first(),
+            },
+        )
+
+
+class CertificationApplyView(EnterpriseMemberRequiredMixin, View):
+    template_name = "cooperation/business/certification_apply.html"
+
+    def _sections(self):
+        from .models import AssessmentSection
+
+        return AssessmentSection.objects.filter(active=True)
+
+    def get(self, request):
+        return render(request, self.template_name, {"form": CertificationForm(sections=self._sections())})
+
+    def post(self, request):
+        from .certification import certification_apply
+
+        form = CertificationForm(request.POST, request.FILES, sections=self._sections())
+        if form.is_valid():
+            try:
+                application = certification_apply(
+                    enterprise=self.enterprise,
+                    actor=request.user,
+                    requested_rating=form.cleaned_data["requested_rating"],
+                    answers=form.answers(),
+                    statement=form.cleaned_data["statement"],
+                    files=form.cleaned_data["reports"],
+                )
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc))
+            else:
+                messages.success(request, _("Your certification application was sent to customs."))
+                return redirect("business:certification_detail", pk=application.pk)
+        return render(request, self.template_name, {"form": form}, status=400)
+
+
+class CertificationDetailView(EnterpriseMemberRequiredMixin, View):
+    template_name = "cooperation/business/certification_detail.html"
+
+    def _get(self, pk):
+        from .models import CertificationApplication
+
+        return get_object_or_404(
+            CertificationApplication.objects.filter(enterprise=self.enterprise).prefetch_related(
+                "answers__section", "reports", "visits", "history__actor"
+            ),
+            pk=pk,
+        )
+
+    def get(self, request, pk, form=None, status=200):
+        application = self._get(pk)
+        if form is None and application.status == "more_requested":
+            form = CertificationResponseForm()
+        return render(request, self.template_name, {"application": application, "form": form}, status=status)
+
+    def post(self, request, pk):
+        from .certification import certification_resubmit
+
+        application = self._get(pk)
+        form = CertificationResponseForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                certification_resubmit(
+                    application=application,
+                    actor=request.user,
+                    response=form.cleaned_data["response"],
+                    files=form.cleaned_data["reports"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Your answer was sent to customs."))
+                return redirect("business:certification_detail", pk=pk)
+        return self.get(request, pk, form=form, status=400)
+
+
+def certification_report_download(request, pk):
+    """A supporting report: for the applying enterprise's users, and for verified reviewers."""
+    from .models import CertificationReport
+
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if user.is_staff:
+        verified = getattr(user, "is_verified", lambda: False)()
+        if not (verified and user.has_perm("business.view_certificationapplication")):
+            raise PermissionDenied
+        report = get_object_or_404(CertificationReport, pk=pk)
+    else:
+        enterprise = getattr(user, "enterprise", None)
+        if enterprise is None:
+            raise Http404
+        report = get_object_or_404(CertificationReport, pk=pk, application__enterprise=enterprise)
+    return upload_response(report.file, download_name=report.original_name)
+
+
+# --- help centre ---------------------------------------------------------------------------------
+def help_centre(request):
+    """Public: the help centre's articles, searchable in either language."""
+    from .help import articles_search
+
+    query = (request.GET.get("q") or "").strip()[:100]
+    page = Paginator(articles_search(query), 20).get_page(request.GET.get("page"))
+    return render(request, "cooperation/business/help_centre.html", {"page_obj": page, "q": query})
+
+
+def help_article(request, slug):
+    from .models import HelpArticle
+
+    article = get_object_or_404(HelpArticle, slug=slug, published=True)
+    return render(request, "cooperation/business/help_article.html", {"article": article})
+
+
+def privacy_notice(request):
+    """Public: the privacy notice in force, in the reader's language."""
+    from .models import PrivacyNotice
+
+    notice = PrivacyNotice.current()
+    if notice is None:
+        raise Http404
+    return render(request, "cooperation/business/privacy.html", {"notice": notice})
+
+
+# --- the enterprise's data ---------------------------------------------------------------------------
+class DataExportView(EnterpriseMemberRequiredMixin, View):
+    """The administrator asks for the archive and watches its progress; downloads it when ready."""
+
+    require_admin = True
+
+    def get(self, request):
+        from .models import DataExport, ExportStatus
+
+        exports = list(DataExport.objects.filter(enterprise=self.enterprise)[:10])
+        busy = any(e.status in (ExportStatus.QUEUED, ExportStatus.RUNNING) for e in exports)
+        return render(request, "cooperation/business/data_export.html", {"exports": exports, "busy": busy})
+
+    def post(self, request):
+        from .data import export_request
+
+        try:
+            export_request(enterprise=self.enterprise, actor=request.user)
+        except ApplicationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The archive is being prepared; this page shows its progress."))
+        return redirect("business:data_export")
+
+
+class DataExportDownloadView(EnterpriseMemberRequiredMixin, View):
+    require_admin = True
+
+    def get(self, request, pk):
+        from django.http import FileResponse
+
+        from .models import DataExport, ExportStatus
+
+        export = get_object_or_404(DataExport, pk=pk, enterprise=self.enterprise, status=ExportStatus.READY)
+        if not export.file:
+            raise Http404
+        return FileResponse(
+            export.file.open("rb"),
+            as_attachment=True,
+            filename=f"enterprise-data-{export.created_at:%Y%m%d}.zip",
+            content_type="application/zip",
+        )
