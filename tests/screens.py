@@ -96,6 +96,8 @@ def look_at(page, name: str) -> list[Path]:
     try:
         for width in WIDTHS:
             page.set_viewport_size({"width": width, "height": 900})
+            # let the page answer the resize (a wide table becomes a keyboard-scrollable box)
+            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             path = screenshot_path(name, language, width)
             page.screenshot(path=str(path), full_page=True)
             shots.append(path)

@@ -300,7 +300,7 @@ class PaymentCallback(models.Model):
     received_at = models.DateTimeField(_("received"), auto_now_add=True, db_index=True)
     reference = models.CharField(_("our reference"), max_length=64, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=CallbackOutcome.choices)
-    remote_addr = models.CharField(_("from"), max_length=64, blank=True)
+    remote_addr = models.CharField(_("from address"), max_length=64, blank=True)
     body = models.TextField(_("body"), blank=True)
 
     class Meta:

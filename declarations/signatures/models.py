@@ -16,7 +16,7 @@ class EnterpriseCertificate(models.Model):
         on_delete=models.CASCADE,
         related_name="signing_certificates",
     )
-    subject = models.CharField(_("subject"), max_length=500)
+    subject = models.CharField(_("certificate subject"), max_length=500)
     issuer = models.CharField(_("issuer"), max_length=500)
     serial_number = models.CharField(_("serial number"), max_length=100)
     fingerprint = models.CharField(_("SHA-256 fingerprint"), max_length=64)

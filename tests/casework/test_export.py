@@ -38,7 +38,7 @@ def test_the_csv_holds_the_queue_as_filtered_with_labels(reviewer_client, author
     assert numbers == [waiting.number]  # the approved one is not in the waiting queue
     status = rows[1][header.index("状态")]
     assert status == "海关审核中"
-    assert rows[1][header.index("已超期")] in ("是", "否")
+    assert rows[1][header.index("已逾期")] in ("是", "否")
 
 
 def test_the_search_applies_to_the_export(reviewer_client, authorizations):

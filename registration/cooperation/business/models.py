@@ -346,7 +346,7 @@ class JoinRequestHistory(StatusHistory):
 class AssessmentSection(models.Model):
     """One section of the certification self-assessment; customs maintains them in admin."""
 
-    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    order = models.PositiveSmallIntegerField(_("display order"), default=0)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     guidance_en = models.TextField(_("what to assess (English)"))
@@ -557,7 +557,7 @@ class RatingChange(models.Model):
 class HelpArticle(models.Model):
     """A help-centre article in both languages, shown on the pages it explains."""
 
-    slug = models.SlugField(_("address"), max_length=80, unique=True)
+    slug = models.SlugField(_("web address"), max_length=80, unique=True)
     title_en = models.CharField(_("title (English)"), max_length=200)
     title_zh = models.CharField(_("title (Chinese)"), max_length=200)
     body_en = models.TextField(_("text (English)"))
