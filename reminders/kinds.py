@@ -135,6 +135,22 @@ LICENCE_EXPIRING_BODY = texts.define(
 LICENCE_EXPIRED = texts.define(
     "reminders.validity.licence.expired", _("Your business licence expired on %(due)s")
 )
+SIGNING_CERT_EXPIRING = texts.define(
+    "reminders.validity.signing_certificate",
+    _("Your signing certificate %(serial)s expires on %(due)s"),
+)
+SIGNING_CERT_EXPIRED = texts.define(
+    "reminders.validity.signing_certificate.expired",
+    _("Your signing certificate %(serial)s expired on %(due)s"),
+)
+SIGNING_CERT_BODY = texts.define(
+    "reminders.validity.signing_certificate.body",
+    _(
+        "Messages signed with certificate %(serial)s (%(subject)s) are refused after %(due)s. "
+        "Renew it with your certificate authority and register the new certificate on the portal "
+        "before then."
+    ),
+)
 RECERT_DUE = texts.define(
     "reminders.validity.certification", _("Your certification as “%(rating)s” lapses on %(due)s")
 )
@@ -613,7 +629,46 @@ def validity(ctx: Context) -> Iterator[Due]:
         yield Due(
             ReminderKind.VALIDITY, stage, pk, code or "", f"LICENCE-{due.isoformat()}", due, title, body, link
         )
+    yield from _signing_certificates(ctx)
     yield from _recertification(ctx)
+
+
+def _signing_certificates(ctx: Context) -> Iterator[Due]:
+    """A registered signing certificate that ends soon (60, 30, 7, 1 days before, then once the
+    day after), unless the enterprise has registered another one valid past it."""
+    from django.db.models import Exists, OuterRef
+
+    from declarations.signatures.models import EnterpriseCertificate
+    from registration.models import EnterpriseStatus
+
+    today = ctx.today
+    horizon = today + dt.timedelta(days=max(VALIDITY_DAYS_BEFORE) + 1)
+    tz = timezone.get_current_timezone()
+    start = dt.datetime.combine(today - dt.timedelta(days=1), dt.time.min, tzinfo=tz)
+    end = dt.datetime.combine(horizon, dt.time.min, tzinfo=tz)
+    successor = EnterpriseCertificate.objects.filter(
+        enterprise_id=OuterRef("enterprise_id"), not_after__gt=OuterRef("not_after")
+    )
+    rows = (
+        EnterpriseCertificate.objects.filter(
+            enterprise__status=EnterpriseStatus.APPROVED, not_after__gte=start, not_after__lt=end
+        )
+        .filter(~Exists(successor))
+        .values_list("enterprise_id", "enterprise__customs_code", "serial_number", "subject", "not_after")
+        .order_by("not_after", "pk")
+    )
+    link = reverse("declarations:certificates")
+    for pk, code, serial, subject, not_after in rows:
+        due = timezone.localtime(not_after, tz).date()
+        stage = latest_stage(
+            today, [*days_before(due, VALIDITY_DAYS_BEFORE), ("EXPIRED", due + dt.timedelta(days=1))]
+        )
+        if stage is None:
+            continue
+        kind = SIGNING_CERT_EXPIRED if stage == "EXPIRED" else SIGNING_CERT_EXPIRING
+        title = texts.stored(kind, serial=serial, due=due.isoformat())
+        body = texts.stored(SIGNING_CERT_BODY, serial=serial, subject=subject[:200], due=due.isoformat())
+        yield Due(ReminderKind.VALIDITY, stage, pk, code or "", f"SIGNCERT-{serial}", due, title, body, link)
 
 
 RECERT_DAYS_BEFORE = (90, 30, 7)
