@@ -4,10 +4,14 @@ whatever the language of the request that ran the comparison (declarations.compa
 from decimal import Decimal
 from types import SimpleNamespace as NS
 
+import pytest
 from django.utils import translation
 
 from customs_portal import texts
 from declarations import comparison
+
+# the currency and country names a reason reads with come from the code tables (in the database)
+pytestmark = pytest.mark.django_db
 
 
 def _case(**changes):
