@@ -89,6 +89,25 @@ def test_check_deploy_is_clean_with_production_settings():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_collectstatic_succeeds_with_production_settings(tmp_path):
+    """The image runs collectstatic with hashed names, which follows every url() of every
+    stylesheet: a reference to a file the portal does not ship fails the deployment."""
+    result = _manage(
+        "collectstatic",
+        "--noinput",
+        "-v",
+        "0",
+        env_extra={
+            "DJANGO_ENV": "production",
+            "SECRET_KEY": "s3cr3t-" + "x9Qm2#Lp7vR!kT4wZ8bN6yH1jF5dC0gA3eU" * 2,
+            "ALLOWED_HOSTS": "portal.example",
+            "STATIC_ROOT": str(tmp_path / "static"),
+        },
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+
+
 def test_production_settings_take_the_scheme_from_the_proxy_and_refuse_to_trust_anyone():
     env = {
         "DJANGO_ENV": "production",
